@@ -1,0 +1,3 @@
+import { vitestConfig } from './vitest.js';
+
+export default vitestConfig({ test: { include: ['*.test.ts'] } });
