@@ -1,13 +1,119 @@
-// Process entry: the only file with side effects at start.
+// Process entry: configuration, database, HTTP server, signals. The only file with side effects
+// at start. Tracing is imported first so dd-trace can instrument the modules loaded after it.
+import './platform/tracing.js';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDatabase, migrateToLatest } from './platform/database.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
+import { createHttpServer, drainServer } from './platform/http-server.js';
+import { createLogger } from './platform/logger.js';
+import { createMetrics } from './platform/metrics.js';
+import { createProducer, installQueueSchema } from './platform/queue.js';
+import { Lifecycle } from './platform/shutdown.js';
 
-const port = Number(process.env.PORT ?? 8080);
-const server = createApp().listen(port, () => {
-  console.log(`mastercom-service listening on http://127.0.0.1:${port} (GET /__ops/ping)`);
-});
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    server.close(() => process.exit(0));
-  });
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`mastercom-service refuses to start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = readConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, service: 'mastercom-service', version: config.SERVICE_VERSION, env: config.DD_ENV });
+  const metrics = createMetrics({
+    agentHost: config.DD_AGENT_HOST,
+    port: config.DD_DOGSTATSD_PORT,
+    globalTags: { service: 'mastercom-service', ...(config.DD_ENV ? { env: config.DD_ENV } : {}) },
+  });
+
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    embedded = await startEmbeddedPostgres(config.EMBEDDED_POSTGRES_DIR, (line) => {
+      logger.info(line);
+    });
+    databaseUrl = embedded.url;
+  }
+  const database = createDatabase({
+    url: databaseUrl,
+    poolMax: config.DATABASE_POOL_MAX,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  if (config.DATABASE_MIGRATE_ON_START) {
+    const applied = await migrateToLatest(database.db);
+    await installQueueSchema(databaseUrl);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
+  const queue = createProducer(databaseUrl);
+  queue.on('error', (error) => {
+    logger.error({ err: error }, 'queue error');
+  });
+  await queue.start();
+
+  const lifecycle = new Lifecycle();
+  const app = createApp({ db: database.db, queue, lifecycle, logger, metrics, version: config.SERVICE_VERSION });
+  const tls =
+    config.TLS_CERT !== undefined && config.TLS_KEY !== undefined
+      ? { cert: config.TLS_CERT, key: config.TLS_KEY, clientCa: config.TLS_CLIENT_CA }
+      : undefined;
+  const server = createHttpServer(app, {
+    headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    tls,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const scheme = tls ? 'https' : 'http';
+  const databaseLabel = embedded
+    ? `embedded PostgreSQL ${embedded.version} (data in ${embedded.dataDir})`
+    : `PostgreSQL at ${redactUrl(databaseUrl)}`;
+  logger.info(
+    { port, database: embedded ? 'embedded' : 'url', startupMs: Math.round(performance.now() - startedAt) },
+    `mastercom-service ${config.SERVICE_VERSION} ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
+      `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    lifecycle.beginShutdown();
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: readiness is 503, draining requests');
+    const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
+    await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
+    await database.close();
+    await embedded?.stop();
+    logger.info({ drained }, 'stopped');
+    metrics.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      void shutdown(signal);
+    });
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+await main();

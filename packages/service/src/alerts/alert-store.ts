@@ -1,0 +1,128 @@
+import { sql, type Kysely } from 'kysely';
+import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
+import { ALERT_STATUSES, FINAL_STATUSES } from './alert-status.js';
+
+export interface AlertListFilter {
+  status?: string | undefined;
+  alertType?: string | undefined;
+  receivedFrom?: Date | undefined;
+  receivedTo?: Date | undefined;
+  cursor?: AlertCursor | undefined;
+  limit: number;
+}
+
+/** Keyset position: the list is ordered newest first by (received_at, alert_id). */
+export interface AlertCursor {
+  receivedAt: Date;
+  alertId: string;
+}
+
+export function encodeCursor(cursor: AlertCursor): string {
+  return Buffer.from(JSON.stringify([cursor.receivedAt.toISOString(), cursor.alertId])).toString('base64url');
+}
+
+/** Returns undefined for anything that is not a cursor this service issued. */
+export function decodeCursor(value: string): AlertCursor | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+    const [receivedAt, alertId] = parsed as unknown[];
+    if (typeof receivedAt !== 'string' || typeof alertId !== 'string') return undefined;
+    const date = new Date(receivedAt);
+    return Number.isNaN(date.getTime()) ? undefined : { receivedAt: date, alertId };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listAlerts(
+  db: Kysely<Database>,
+  filter: AlertListFilter,
+): Promise<{ rows: AlertRow[]; next: AlertCursor | null }> {
+  let query = db.selectFrom('alerts').selectAll();
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.alertType !== undefined) query = query.where('alert_type', '=', filter.alertType);
+  if (filter.receivedFrom !== undefined) query = query.where('received_at', '>=', filter.receivedFrom);
+  if (filter.receivedTo !== undefined) query = query.where('received_at', '<', filter.receivedTo);
+  const cursor = filter.cursor;
+  if (cursor !== undefined) {
+    query = query.where(sql<boolean>`(received_at, alert_id) < (${cursor.receivedAt}, ${cursor.alertId})`);
+  }
+  const rows = await query
+    .orderBy('received_at', 'desc')
+    .orderBy('alert_id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  const next = rows.length > filter.limit && last ? { receivedAt: last.received_at, alertId: last.alert_id } : null;
+  return { rows: page, next };
+}
+
+export async function findAlert(
+  db: Kysely<Database>,
+  alertId: string,
+): Promise<{ alert: AlertRow; events: AlertEventRow[] } | undefined> {
+  const alert = await db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+  if (alert === undefined) return undefined;
+  const events = await db
+    .selectFrom('alert_events')
+    .selectAll()
+    .where('alert_id', '=', alertId)
+    .orderBy('id')
+    .execute();
+  return { alert, events };
+}
+
+export interface AlertBacklog {
+  lastReceivedAt: Date | null;
+  unprocessed: number;
+  oldestUnprocessedAt: Date | null;
+  /** Alerts without a final outcome, by age against the 24 h outcome window. */
+  openOlderThan: { warningHours: number; criticalHours: number; warning: number; critical: number; overdue: number };
+}
+
+/**
+ * One round trip for the webhook health endpoint: what arrived last and what is still waiting.
+ * Each part filters on an indexed column first, so it stays cheap as the table grows.
+ */
+export async function alertBacklog(
+  db: Kysely<Database>,
+  thresholds: { warningHours: number; criticalHours: number; deadlineHours: number },
+): Promise<AlertBacklog> {
+  const open = ALERT_STATUSES.filter((status) => !FINAL_STATUSES.includes(status));
+  const { rows } = await sql<{
+    last_received_at: Date | null;
+    unprocessed: number;
+    oldest_unprocessed_at: Date | null;
+    warning: number;
+    critical: number;
+    overdue: number;
+  }>`
+    SELECT
+      (SELECT max(received_at) FROM alerts) AS last_received_at,
+      (SELECT count(*) FROM alerts WHERE status = 'RECEIVED') AS unprocessed,
+      (SELECT min(received_at) FROM alerts WHERE status = 'RECEIVED') AS oldest_unprocessed_at,
+      count(*) FILTER (WHERE age < make_interval(hours => ${thresholds.criticalHours})) AS warning,
+      count(*) FILTER (WHERE age >= make_interval(hours => ${thresholds.criticalHours})
+                         AND age < make_interval(hours => ${thresholds.deadlineHours})) AS critical,
+      count(*) FILTER (WHERE age >= make_interval(hours => ${thresholds.deadlineHours})) AS overdue
+    FROM (
+      SELECT now() - received_at AS age FROM alerts
+      WHERE status = ANY(${open}) AND received_at < now() - make_interval(hours => ${thresholds.warningHours})
+    ) AS late
+  `.execute(db);
+  const row = rows[0];
+  return {
+    lastReceivedAt: row?.last_received_at ?? null,
+    unprocessed: row?.unprocessed ?? 0,
+    oldestUnprocessedAt: row?.oldest_unprocessed_at ?? null,
+    openOlderThan: {
+      warningHours: thresholds.warningHours,
+      criticalHours: thresholds.criticalHours,
+      warning: row?.warning ?? 0,
+      critical: row?.critical ?? 0,
+      overdue: row?.overdue ?? 0,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { sql, type Kysely } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import type { Database } from '../platform/database-schema.js';
+import { pendingMigrations } from '../platform/database.js';
+import { PROCESS_ALERT_QUEUE } from '../platform/queue.js';
+import type { Lifecycle } from '../platform/shutdown.js';
+
+export interface CheckResult {
+  status: 'ok' | 'fail' | 'warn';
+  latencyMs?: number;
+  detail?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+export interface ReadinessDeps {
+  db: Kysely<Database>;
+  queue: PgBoss;
+  lifecycle: Lifecycle;
+  checkTimeoutMs: number;
+}
+
+/**
+ * Readiness: the database answers within the timeout, this build's migrations have all run, and
+ * the processing queue exists. Shutdown makes the service unready at once, without any I/O.
+ */
+export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
+  if (deps.lifecycle.shuttingDown) {
+    return { ready: false, checks: { shutdown: { status: 'fail', detail: 'shutting down' } } };
+  }
+  const [database, migrations, queue] = await Promise.all([
+    timed(deps.checkTimeoutMs, async () => {
+      await sql`SELECT 1`.execute(deps.db);
+    }),
+    timed(deps.checkTimeoutMs, async () => {
+      const pending = await pendingMigrations(deps.db);
+      if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+    }),
+    timed(deps.checkTimeoutMs, async () => {
+      if ((await deps.queue.getQueue(PROCESS_ALERT_QUEUE)) === null) {
+        throw new Error(`queue ${PROCESS_ALERT_QUEUE} does not exist; run migrations`);
+      }
+    }),
+  ]);
+  const checks = { database, migrations, queue };
+  return { ready: Object.values(checks).every((check) => check.status === 'ok'), checks };
+}
+
+async function timed(timeoutMs: number, check: () => Promise<void>): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return {
+      status: 'fail',
+      latencyMs: Math.round(performance.now() - started),
+      detail: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,58 @@
+import { createServer as createPlainServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+
+export interface HttpServerOptions {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** When set, the service terminates TLS itself (and may verify Ethoca's client certificate). */
+  tls?: { cert: string; key: string; clientCa?: string | undefined } | undefined;
+}
+
+export function createHttpServer(listener: RequestListener, options: HttpServerOptions): Server {
+  const server = options.tls
+    ? createHttpsServer(
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          minVersion: 'TLSv1.2',
+          ...(options.tls.clientCa === undefined
+            ? {}
+            : // The certificate is requested but not enforced at the handshake, so an unverified
+              // client gets a clear 401 body from the webhook rather than a bare TLS alert, and
+              // the health endpoints stay reachable without a client certificate.
+              { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false }),
+        },
+        listener,
+      )
+    : createPlainServer(listener);
+  // Slow-header (slowloris) sockets are cut after headersTimeout; whole requests after
+  // requestTimeout, which stays inside Ethoca's 30 s acknowledgement budget.
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then closes
+ * whatever is left. Resolves true when everything finished within the grace period.
+ */
+export async function drainServer(server: Server, graceMs: number): Promise<boolean> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection that finishes its request during the drain becomes idle and would
+  // hold the server open; sweep those until the server has closed.
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const finished = await Promise.race([closed.then(() => true as const), expired]);
+  clearTimeout(timer);
+  clearInterval(sweep);
+  if (!finished) {
+    server.closeAllConnections();
+    await closed;
+  }
+  return finished;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as alerts from './0001-alerts.js';
+
+/**
+ * Every migration, in order. Listed statically rather than read from a folder so the built
+ * service and the tests run exactly the same set, whatever the working directory.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-alerts': alerts,
+};

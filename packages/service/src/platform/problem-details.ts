@@ -1,0 +1,30 @@
+import type { Response } from 'express';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Errors of the service's own API as RFC 9457 problem details. The webhook answers Ethoca in
+ * Ethoca's own error envelope instead; this is for operators and agents.
+ */
+export function sendProblem(
+  res: Response,
+  status: number,
+  title: string,
+  detail: string,
+  errors?: FieldProblem[],
+): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: `https://mastercom-service.dev/problems/${title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}`,
+      title,
+      status,
+      detail,
+      instance: res.req.originalUrl,
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    });
+}

@@ -1,0 +1,15 @@
+/**
+ * Tracks the process lifecycle: readiness turns false the moment shutdown begins, before the
+ * listener closes, so a load balancer stops sending traffic while in-flight requests finish.
+ */
+export class Lifecycle {
+  #shuttingDown = false;
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  beginShutdown(): void {
+    this.#shuttingDown = true;
+  }
+}
