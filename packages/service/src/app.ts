@@ -1,15 +1,34 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
+import { ingestAlerts } from './alerts/alert-ingest.js';
+import { alertReadRouter } from './alerts/alert-read-routes.js';
+import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
+import { webhookHealthRouter } from './alerts/webhook-health-route.js';
+import { ethocaWebhookRouter } from './alerts/webhook-route.js';
+import { WebhookStats } from './alerts/webhook-stats.js';
 import { healthRouter } from './health/health-route.js';
 import { pingRouter } from './health/ping-route.js';
+import { requireBearerToken } from './platform/bearer-auth.js';
+import { isTransientDatabaseError } from './platform/database-errors.js';
 import type { Database } from './platform/database-schema.js';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
+import { sendProblem } from './platform/problem-details.js';
 import { requestId } from './platform/request-id.js';
 import type { Lifecycle } from './platform/shutdown.js';
+
+export interface WebhookSettings {
+  auth: DeliveryAuthOptions;
+  /** Development only: accept deliveries when no authentication mode is configured. */
+  allowUnauthenticated: boolean;
+  bodyLimitBytes: number;
+  maxAlertsPerDelivery: number;
+  /** Ethoca timestamps carry no offset; this zone turns them into instants. */
+  memberTimeZone: string;
+}
 
 /** Everything the HTTP app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -19,6 +38,9 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   version: string;
+  webhook: WebhookSettings;
+  apiTokens: readonly string[];
+  stats?: WebhookStats;
   healthCheckTimeoutMs?: number;
 }
 
@@ -60,5 +82,40 @@ export function createApp(deps: AppDeps): Express {
       checkTimeoutMs: deps.healthCheckTimeoutMs ?? 2000,
     }),
   );
+
+  const stats = deps.stats ?? new WebhookStats();
+  const ingestDeps = { db: deps.db, queue: deps.queue, memberTimeZone: deps.webhook.memberTimeZone };
+  app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
+  app.use(
+    ethocaWebhookRouter({
+      ingest: (alerts) => ingestAlerts(ingestDeps, alerts),
+      auth: deps.webhook.auth,
+      allowUnauthenticated: deps.webhook.allowUnauthenticated,
+      bodyLimitBytes: deps.webhook.bodyLimitBytes,
+      maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
+      metrics: deps.metrics,
+      stats,
+      logger: deps.logger,
+    }),
+  );
+  app.use(alertReadRouter({ db: deps.db, requireToken: requireBearerToken(deps.apiTokens) }));
+
+  app.use((_req, res) => {
+    sendProblem(res, 404, 'Not found', 'no such route');
+  });
+  const lastResort: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    req.log.error({ err: error }, 'unhandled error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (isTransientDatabaseError(error)) {
+      res.set('Retry-After', '5');
+      sendProblem(res, 503, 'Service unavailable', 'the database is unavailable; try again shortly');
+      return;
+    }
+    sendProblem(res, 500, 'Internal error', 'the request failed; see the service log for its request id');
+  };
+  app.use(lastResort);
   return app;
 }

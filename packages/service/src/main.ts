@@ -11,6 +11,7 @@ import { createLogger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
 import { createProducer, installQueueSchema } from './platform/queue.js';
 import { Lifecycle } from './platform/shutdown.js';
+import { webhookSettings } from './webhook-settings.js';
 
 function readConfig(): Config {
   try {
@@ -60,7 +61,16 @@ async function main(): Promise<void> {
   await queue.start();
 
   const lifecycle = new Lifecycle();
-  const app = createApp({ db: database.db, queue, lifecycle, logger, metrics, version: config.SERVICE_VERSION });
+  const app = createApp({
+    db: database.db,
+    queue,
+    lifecycle,
+    logger,
+    metrics,
+    version: config.SERVICE_VERSION,
+    webhook: webhookSettings(config),
+    apiTokens: config.API_TOKENS,
+  });
   const tls =
     config.TLS_CERT !== undefined && config.TLS_KEY !== undefined
       ? { cert: config.TLS_CERT, key: config.TLS_KEY, clientCa: config.TLS_CLIENT_CA }

@@ -78,23 +78,26 @@ export interface AlertBacklog {
   lastReceivedAt: Date | null;
   unprocessed: number;
   oldestUnprocessedAt: Date | null;
-  /** Alerts without a final outcome, by age against the 24 h outcome window. */
-  openOlderThan: { warningHours: number; criticalHours: number; warning: number; critical: number; overdue: number };
+  /** Alerts without a final outcome, bucketed by age against the 24 h outcome window. */
+  deadlines: { ok: number; warning: number; critical: number; overdue: number };
 }
 
 /**
  * One round trip for the webhook health endpoint: what arrived last and what is still waiting.
- * Each part filters on an indexed column first, so it stays cheap as the table grows.
+ * Each part filters on an indexed column first; open alerts are few (they are worked within
+ * seconds), so bucketing them stays cheap as the table grows.
  */
 export async function alertBacklog(
   db: Kysely<Database>,
   thresholds: { warningHours: number; criticalHours: number; deadlineHours: number },
 ): Promise<AlertBacklog> {
   const open = ALERT_STATUSES.filter((status) => !FINAL_STATUSES.includes(status));
+  const hours = (value: number) => sql`make_interval(hours => ${value})`;
   const { rows } = await sql<{
     last_received_at: Date | null;
     unprocessed: number;
     oldest_unprocessed_at: Date | null;
+    ok: number;
     warning: number;
     critical: number;
     overdue: number;
@@ -103,23 +106,19 @@ export async function alertBacklog(
       (SELECT max(received_at) FROM alerts) AS last_received_at,
       (SELECT count(*) FROM alerts WHERE status = 'RECEIVED') AS unprocessed,
       (SELECT min(received_at) FROM alerts WHERE status = 'RECEIVED') AS oldest_unprocessed_at,
-      count(*) FILTER (WHERE age < make_interval(hours => ${thresholds.criticalHours})) AS warning,
-      count(*) FILTER (WHERE age >= make_interval(hours => ${thresholds.criticalHours})
-                         AND age < make_interval(hours => ${thresholds.deadlineHours})) AS critical,
-      count(*) FILTER (WHERE age >= make_interval(hours => ${thresholds.deadlineHours})) AS overdue
-    FROM (
-      SELECT now() - received_at AS age FROM alerts
-      WHERE status = ANY(${open}) AND received_at < now() - make_interval(hours => ${thresholds.warningHours})
-    ) AS late
+      count(*) FILTER (WHERE age < ${hours(thresholds.warningHours)}) AS ok,
+      count(*) FILTER (WHERE age >= ${hours(thresholds.warningHours)} AND age < ${hours(thresholds.criticalHours)}) AS warning,
+      count(*) FILTER (WHERE age >= ${hours(thresholds.criticalHours)} AND age < ${hours(thresholds.deadlineHours)}) AS critical,
+      count(*) FILTER (WHERE age >= ${hours(thresholds.deadlineHours)}) AS overdue
+    FROM (SELECT now() - received_at AS age FROM alerts WHERE status = ANY(${open})) AS open_alerts
   `.execute(db);
   const row = rows[0];
   return {
     lastReceivedAt: row?.last_received_at ?? null,
     unprocessed: row?.unprocessed ?? 0,
     oldestUnprocessedAt: row?.oldest_unprocessed_at ?? null,
-    openOlderThan: {
-      warningHours: thresholds.warningHours,
-      criticalHours: thresholds.criticalHours,
+    deadlines: {
+      ok: row?.ok ?? 0,
       warning: row?.warning ?? 0,
       critical: row?.critical ?? 0,
       overdue: row?.overdue ?? 0,

@@ -1,0 +1,34 @@
+import { alertCard, parseLocalTimestamp, redactAlert, type EthocaAlert } from '@mastercom/contracts';
+import type { AlertToStore } from './alert-ingest.js';
+import { maskCardNumbersDeep } from './card-redaction.js';
+
+/**
+ * Turns a validated alert into what is stored. The card number is reduced to BIN + last 4 here,
+ * before the alert goes anywhere else, and any other card number hidden in the payload (unknown
+ * fields included) is masked too.
+ */
+export function normalizeAlert(alert: EthocaAlert): AlertToStore {
+  const card = alertCard(alert);
+  const alertTimestamp = parseLocalTimestamp(alert.alertTimestamp);
+  if (alertTimestamp === undefined) {
+    // The schema already refused such values; reaching this means schema and parser disagree.
+    throw new Error(`alertTimestamp passed validation but could not be parsed: ${alert.alertId}`);
+  }
+  const transactionTimestamp =
+    alert.transactionTimestamp === undefined ? undefined : parseLocalTimestamp(alert.transactionTimestamp);
+  return {
+    alertId: alert.alertId,
+    alertType: alert.alertType,
+    cardBin: card.bin === '' ? null : card.bin,
+    cardLast4: card.last4 === '' ? null : card.last4,
+    amount: { value: alert.amount.value, currencyCode: alert.amount.currencyCode },
+    chargebackAmount: alert.chargebackAmount
+      ? { value: alert.chargebackAmount.value, currencyCode: alert.chargebackAmount.currencyCode }
+      : null,
+    acquirerReferenceNumber: alert.acquirerReferenceNumber ?? null,
+    merchantDescriptor: alert.merchantDescriptor ?? null,
+    alertTimestamp,
+    transactionTimestamp: transactionTimestamp ?? null,
+    payload: maskCardNumbersDeep(redactAlert(alert)) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,89 @@
+import {
+  alertListQuerySchema,
+  type AlertListResponse,
+  type StoredAlert,
+  type StoredAlertDetail,
+} from '@mastercom/contracts';
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
+import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
+
+/** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
+export function alertReadRouter(deps: { db: Kysely<Database>; requireToken: RequestHandler }): Router {
+  const router = Router();
+
+  router.get('/api/v6/alerts', deps.requireToken, async (req, res) => {
+    const query = alertListQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      sendProblem(res, 400, 'Invalid query', 'the alert list query has invalid parameters', fieldProblems(query.error));
+      return;
+    }
+    const cursor = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor);
+    if (query.data.cursor !== undefined && cursor === undefined) {
+      sendProblem(res, 400, 'Invalid query', 'the cursor was not issued by this service', [
+        { field: 'cursor', message: 'is not a cursor from a previous page' },
+      ]);
+      return;
+    }
+    const page = await listAlerts(deps.db, {
+      status: query.data.status,
+      alertType: query.data.type,
+      receivedFrom: query.data.receivedFrom === undefined ? undefined : new Date(query.data.receivedFrom),
+      receivedTo: query.data.receivedTo === undefined ? undefined : new Date(query.data.receivedTo),
+      cursor,
+      limit: query.data.limit,
+    });
+    const body: AlertListResponse = {
+      items: page.rows.map(toStoredAlert),
+      nextCursor: page.next === null ? null : encodeCursor(page.next),
+    };
+    res.json(body);
+  });
+
+  router.get('/api/v6/alerts/:alertId', deps.requireToken, async (req, res) => {
+    const found = await findAlert(deps.db, req.params.alertId);
+    if (found === undefined) {
+      sendProblem(res, 404, 'Not found', `no alert with id ${JSON.stringify(req.params.alertId.slice(0, 64))}`);
+      return;
+    }
+    const body: StoredAlertDetail = { ...toStoredAlert(found.alert), events: found.events.map(toEvent) };
+    res.json(body);
+  });
+
+  return router;
+}
+
+function toStoredAlert(row: AlertRow): StoredAlert {
+  const payload = row.payload;
+  return {
+    alertId: row.alert_id,
+    alertType: row.alert_type as StoredAlert['alertType'],
+    status: row.status as StoredAlert['status'],
+    receivedAt: row.received_at.toISOString(),
+    alertTimestamp: { raw: row.alert_timestamp_raw, wallClock: row.alert_timestamp_local },
+    transactionTimestamp: {
+      raw: row.transaction_timestamp_raw ?? '',
+      wallClock: row.transaction_timestamp_local ?? '',
+    },
+    amount: { value: Number(row.amount_value), currencyCode: row.amount_currency },
+    ...(row.chargeback_amount_value !== null && row.chargeback_amount_currency !== null
+      ? { chargebackAmount: { value: Number(row.chargeback_amount_value), currencyCode: row.chargeback_amount_currency } }
+      : {}),
+    card: { bin: row.card_bin ?? '', last4: row.card_last4 ?? '' },
+    ...(row.acquirer_reference_number === null ? {} : { acquirerReferenceNumber: row.acquirer_reference_number }),
+    merchantDescriptor: row.merchant_descriptor ?? '',
+    payload,
+  };
+}
+
+function toEvent(row: AlertEventRow): StoredAlertDetail['events'][number] {
+  return {
+    at: row.at.toISOString(),
+    fromStatus: row.from_status as StoredAlertDetail['events'][number]['fromStatus'],
+    toStatus: row.to_status as StoredAlertDetail['events'][number]['toStatus'],
+    actor: row.actor,
+    reason: row.reason,
+  };
+}
