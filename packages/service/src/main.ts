@@ -2,20 +2,22 @@
 // at start. Tracing is imported first so dd-trace can instrument the modules loaded after it.
 import './platform/tracing.js';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.js';
+import { createApp, type WebhookSettings } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDatabase, migrateToLatest } from './platform/database.js';
+import { createDatabase } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { createHttpServer, drainServer } from './platform/http-server.js';
 import { createLogger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
-import { createProducer, installQueueSchema } from './platform/queue.js';
+import { migrateDatabase } from './platform/migrate-database.js';
+import { createProducer } from './platform/queue.js';
 import { Lifecycle } from './platform/shutdown.js';
 import { webhookSettings } from './webhook-settings.js';
 
-function readConfig(): Config {
+function readConfig(): { config: Config; webhook: WebhookSettings } {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    return { config, webhook: webhookSettings(config) };
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`mastercom-service refuses to start: ${error.message}`);
@@ -27,7 +29,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const config = readConfig();
+  const { config, webhook } = readConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'mastercom-service', version: config.SERVICE_VERSION, env: config.DD_ENV });
   const metrics = createMetrics({
     agentHost: config.DD_AGENT_HOST,
@@ -50,8 +52,7 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   if (config.DATABASE_MIGRATE_ON_START) {
-    const applied = await migrateToLatest(database.db);
-    await installQueueSchema(databaseUrl);
+    const applied = await migrateDatabase(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const queue = createProducer(databaseUrl);
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     version: config.SERVICE_VERSION,
-    webhook: webhookSettings(config),
+    webhook,
     apiTokens: config.API_TOKENS,
   });
   const tls =

@@ -1,8 +1,11 @@
 import type { WebhookSettings } from './app.js';
-import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
-import type { Config } from './config.js';
+import { validateDeliveryAuthOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
+import { ConfigError, type Config } from './config.js';
 
-/** The webhook's authentication modes and limits, from validated configuration. */
+/**
+ * The webhook's authentication modes and limits, from validated configuration. A bad proxy
+ * address or a secret that is not base64 stops the start with the other configuration errors.
+ */
 export function webhookSettings(config: Config): WebhookSettings {
   const allowedSubjectDns = config.WEBHOOK_ALLOWED_SUBJECT_DNS;
   const auth: DeliveryAuthOptions = {
@@ -21,6 +24,8 @@ export function webhookSettings(config: Config): WebhookSettings {
         ? undefined
         : { secrets: config.WEBHOOK_HMAC_SECRETS, toleranceSeconds: config.WEBHOOK_HMAC_TOLERANCE_SECONDS },
   };
+  const problems = validateDeliveryAuthOptions(auth, { environment: config.NODE_ENV });
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     auth,
     // Configuration refuses to start outside development without a mode, so this only ever

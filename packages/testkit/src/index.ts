@@ -17,3 +17,4 @@ export {
   type StandardWebhookHeaders,
   type StandardWebhookHeadersInput,
 } from './webhook-signing/standard-webhook-signer.js';
+export { startTcpFaultProxy, type CutMode, type TcpFaultProxy } from './faults/tcp-fault-proxy.js';

@@ -1,5 +1,6 @@
 import { createServer as createPlainServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { httpsServerOptions } from '../alerts/authentication/index.js';
 
 export interface HttpServerOptions {
   headersTimeoutMs: number;
@@ -9,22 +10,16 @@ export interface HttpServerOptions {
 }
 
 export function createHttpServer(listener: RequestListener, options: HttpServerOptions): Server {
-  const server = options.tls
-    ? createHttpsServer(
-        {
-          cert: options.tls.cert,
-          key: options.tls.key,
-          minVersion: 'TLSv1.2',
-          ...(options.tls.clientCa === undefined
-            ? {}
-            : // The certificate is requested but not enforced at the handshake, so an unverified
-              // client gets a clear 401 body from the webhook rather than a bare TLS alert, and
-              // the health endpoints stay reachable without a client certificate.
-              { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false }),
-        },
-        listener,
-      )
-    : createPlainServer(listener);
+  const tls = options.tls;
+  const server =
+    tls === undefined
+      ? createPlainServer(listener)
+      : createHttpsServer(
+          tls.clientCa === undefined
+            ? { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }
+            : httpsServerOptions({ certPem: tls.cert, keyPem: tls.key, caBundlePem: tls.clientCa }),
+          listener,
+        );
   // Slow-header (slowloris) sockets are cut after headersTimeout; whole requests after
   // requestTimeout, which stays inside Ethoca's 30 s acknowledgement budget.
   server.headersTimeout = options.headersTimeoutMs;

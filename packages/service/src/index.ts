@@ -1,0 +1,13 @@
+// What other workspace packages (the test suites, the bench) use of the service. The service
+// itself starts from main.ts.
+export { createApp, type AppDeps, type WebhookSettings } from './app.js';
+export { loadConfig, ConfigError, type Config } from './config.js';
+export { webhookSettings } from './webhook-settings.js';
+export { createDatabase, migrateToLatest, type DatabaseHandle } from './platform/database.js';
+export { migrateDatabase } from './platform/migrate-database.js';
+export { createProducer, PROCESS_ALERT_QUEUE } from './platform/queue.js';
+export { createLogger, type Logger } from './platform/logger.js';
+export { createMetrics, type Metrics } from './platform/metrics.js';
+export { Lifecycle } from './platform/shutdown.js';
+export { WebhookStats } from './alerts/webhook-stats.js';
+export type { DeliveryAuthOptions } from './alerts/authentication/index.js';
