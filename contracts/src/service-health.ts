@@ -23,7 +23,7 @@ export const healthResponseSchema = z
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-export const AUTHENTICATION_MODES = ['mtls', 'hmac'] as const;
+export const AUTHENTICATION_MODES = ['mtls', 'trusted-proxy', 'hmac'] as const;
 
 /**
  * Alerts still without a final outcome, bucketed by age against the 24 h window (the bucket edges

@@ -1,6 +1,7 @@
 // Process entry: configuration, database, HTTP server, signals. The only file with side effects
 // at start. Tracing is imported first so dd-trace can instrument the modules loaded after it.
 import './platform/tracing.js';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp, type WebhookSettings } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
   });
   await queue.start();
 
+  // Configuration demands tokens outside development; on a laptop a fresh one per start is
+  // enough to try the read API, and it is printed in the start line for that reason.
+  const devToken = config.API_TOKENS.length === 0 ? `dev-${randomBytes(12).toString('hex')}` : undefined;
+  const apiTokens = devToken === undefined ? config.API_TOKENS : [devToken];
   const lifecycle = new Lifecycle();
   const app = createApp({
     db: database.db,
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
     metrics,
     version: config.SERVICE_VERSION,
     webhook,
-    apiTokens: config.API_TOKENS,
+    apiTokens,
   });
   const tls =
     config.TLS_CERT !== undefined && config.TLS_KEY !== undefined
@@ -93,7 +98,10 @@ async function main(): Promise<void> {
   logger.info(
     { port, database: embedded ? 'embedded' : 'url', startupMs: Math.round(performance.now() - startedAt) },
     `mastercom-service ${config.SERVICE_VERSION} ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
-      `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}`,
+      `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
+      (devToken === undefined
+        ? ''
+        : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development token)`),
   );
 
   let stopping = false;

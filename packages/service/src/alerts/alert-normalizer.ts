@@ -1,4 +1,4 @@
-import { alertCard, parseLocalTimestamp, redactAlert, type EthocaAlert } from '@mastercom/contracts';
+import { alertCard, parseLocalTimestamp, redactAlert, type EthocaAlert, type LocalTimestamp } from '@mastercom/contracts';
 import type { AlertToStore } from './alert-ingest.js';
 import { maskCardNumbersDeep } from './card-redaction.js';
 
@@ -9,13 +9,6 @@ import { maskCardNumbersDeep } from './card-redaction.js';
  */
 export function normalizeAlert(alert: EthocaAlert): AlertToStore {
   const card = alertCard(alert);
-  const alertTimestamp = parseLocalTimestamp(alert.alertTimestamp);
-  if (alertTimestamp === undefined) {
-    // The schema already refused such values; reaching this means schema and parser disagree.
-    throw new Error(`alertTimestamp passed validation but could not be parsed: ${alert.alertId}`);
-  }
-  const transactionTimestamp =
-    alert.transactionTimestamp === undefined ? undefined : parseLocalTimestamp(alert.transactionTimestamp);
   return {
     alertId: alert.alertId,
     alertType: alert.alertType,
@@ -26,9 +19,16 @@ export function normalizeAlert(alert: EthocaAlert): AlertToStore {
       ? { value: alert.chargebackAmount.value, currencyCode: alert.chargebackAmount.currencyCode }
       : null,
     acquirerReferenceNumber: alert.acquirerReferenceNumber ?? null,
-    merchantDescriptor: alert.merchantDescriptor ?? null,
-    alertTimestamp,
-    transactionTimestamp: transactionTimestamp ?? null,
+    merchantDescriptor: alert.merchantDescriptor,
+    alertTimestamp: localTimestamp(alert.alertTimestamp, 'alertTimestamp'),
+    transactionTimestamp: localTimestamp(alert.transactionTimestamp, 'transactionTimestamp'),
     payload: maskCardNumbersDeep(redactAlert(alert)) as Record<string, unknown>,
   };
+}
+
+function localTimestamp(raw: string, field: string): LocalTimestamp {
+  const parsed = parseLocalTimestamp(raw);
+  // The schema refuses such values already; reaching this means schema and parser disagree.
+  if (parsed === undefined) throw new Error(`${field} passed validation but could not be parsed`);
+  return parsed;
 }

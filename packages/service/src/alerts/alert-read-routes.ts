@@ -43,9 +43,10 @@ export function alertReadRouter(deps: { db: Kysely<Database>; requireToken: Requ
   });
 
   router.get('/api/v6/alerts/:alertId', deps.requireToken, async (req, res) => {
-    const found = await findAlert(deps.db, req.params.alertId);
+    const alertId = String(req.params.alertId);
+    const found = await findAlert(deps.db, alertId);
     if (found === undefined) {
-      sendProblem(res, 404, 'Not found', `no alert with id ${JSON.stringify(req.params.alertId.slice(0, 64))}`);
+      sendProblem(res, 404, 'Not found', `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`);
       return;
     }
     const body: StoredAlertDetail = { ...toStoredAlert(found.alert), events: found.events.map(toEvent) };

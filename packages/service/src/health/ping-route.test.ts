@@ -21,6 +21,14 @@ function appWithUnreachableDatabase() {
     logger: createLogger({ level: 'silent', service: 'test', version: 'test' }),
     metrics: createMetrics({ port: 8125, globalTags: {} }),
     version: 'test',
+    webhook: {
+      auth: {},
+      allowUnauthenticated: true,
+      bodyLimitBytes: 1024,
+      maxAlertsPerDelivery: 1,
+      memberTimeZone: 'UTC',
+    },
+    apiTokens: [],
   });
 }
 
