@@ -5,11 +5,19 @@ import { createAlertDelivery, exampleAlert } from './fixtures/index.js';
 describe('splitAlertDelivery', () => {
   it('splits a batch into its alerts, in order', () => {
     const delivery = createAlertDelivery(9, 3);
-    expect(splitAlertDelivery(delivery)).toEqual({ ok: true, alerts: delivery.alerts, batch: true });
+    expect(splitAlertDelivery(delivery)).toEqual({
+      ok: true,
+      alerts: delivery.alerts,
+      batch: true,
+    });
   });
 
   it('treats an object without an alerts key as one alert', () => {
-    expect(splitAlertDelivery(exampleAlert)).toEqual({ ok: true, alerts: [exampleAlert], batch: false });
+    expect(splitAlertDelivery(exampleAlert)).toEqual({
+      ok: true,
+      alerts: [exampleAlert],
+      batch: false,
+    });
   });
 
   it('passes invalid items through for per-alert validation', () => {
@@ -20,7 +28,8 @@ describe('splitAlertDelivery', () => {
   it('says what it got when it rejects', () => {
     expect(splitAlertDelivery([])).toEqual({
       ok: false,
-      reason: 'body: expected an object with an alerts array or a single alert object, got an array',
+      reason:
+        'body: expected an object with an alerts array or a single alert object, got an array',
     });
     expect(splitAlertDelivery({ alerts: 'x' })).toEqual({
       ok: false,

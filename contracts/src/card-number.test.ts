@@ -12,14 +12,20 @@ describe('luhnValid', () => {
 
   it('computes the check digit that makes a payload valid', () => {
     expect(luhnCheckDigit('555555555555444')).toBe('4');
-    expect(luhnValid(`7412345678901234567890${luhnCheckDigit('7412345678901234567890')}`)).toBe(true);
+    expect(luhnValid(`7412345678901234567890${luhnCheckDigit('7412345678901234567890')}`)).toBe(
+      true,
+    );
   });
 });
 
 describe('findCardNumbers', () => {
   it('finds plain, spaced and dashed card numbers', () => {
     const text = 'a=5555555555554444 b="4111 1111 1111 1111" c=5105-1051-0510-5100';
-    expect(findCardNumbers(text)).toEqual(['5555555555554444', '4111111111111111', '5105105105105100']);
+    expect(findCardNumbers(text)).toEqual([
+      '5555555555554444',
+      '4111111111111111',
+      '5105105105105100',
+    ]);
   });
 
   it('finds a card number grouped next to other digits', () => {

@@ -8,7 +8,9 @@ const seed = fc.integer({ min: 0, max: 0x7fffffff });
 // Keys that are not alert fields and not JavaScript object internals.
 const unknownKey = fc
   .string({ minLength: 1, maxLength: 20 })
-  .filter((key) => !(key in ethocaAlertSchema.shape) && !['__proto__', 'constructor'].includes(key));
+  .filter(
+    (key) => !(key in ethocaAlertSchema.shape) && !['__proto__', 'constructor'].includes(key),
+  );
 const jsonValue = fc.jsonValue({ maxDepth: 2 });
 
 describe('ethocaAlertSchema', () => {

@@ -20,7 +20,12 @@ describe('parseLocalTimestamp', () => {
   });
 
   it('rejects offsets, zones and other formats', () => {
-    for (const raw of ['2026-03-04T09:12:44Z', '2026-03-04T09:12:44+01:00', '2026-03-04 09:12:44', '04/03/2026']) {
+    for (const raw of [
+      '2026-03-04T09:12:44Z',
+      '2026-03-04T09:12:44+01:00',
+      '2026-03-04 09:12:44',
+      '04/03/2026',
+    ]) {
       expect(parseLocalTimestamp(raw)).toBeUndefined();
       expect(localTimestampSchema.safeParse(raw).success).toBe(false);
     }

@@ -52,7 +52,9 @@ export const REFUND_STATUSES = ['REFUNDED', 'NOT_REFUNDED', 'NOT_SETTLED'] as co
 export const REFUND_TYPES = ['REFUND', 'VOUCHER', 'POINTS', 'GIFT_CARD'] as const;
 
 /** Which outcomes Ethoca accepts for an alert of the given type (reference §2.6). */
-export function outcomesForAlertType(type: 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE'): readonly OutcomeCode[] {
+export function outcomesForAlertType(
+  type: 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE',
+): readonly OutcomeCode[] {
   return type === 'CONFIRMEDFRAUD' ? FRAUD_OUTCOMES : DISPUTE_OUTCOMES;
 }
 

@@ -13,7 +13,6 @@ export * from './outcome-rules.js';
 
 export const outcomeCodeSchema = z.enum(OUTCOME_CODES).meta({ id: 'OutcomeCode' });
 
-
 export const refundStatusSchema = z.enum(REFUND_STATUSES).meta({ id: 'RefundStatus' });
 export type RefundStatus = z.infer<typeof refundStatusSchema>;
 
