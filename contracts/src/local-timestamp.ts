@@ -43,7 +43,10 @@ export function parseLocalTimestamp(raw: string): LocalTimestamp | undefined {
 
 export const localTimestampSchema = z
   .string()
-  .regex(LOCAL_TIMESTAMP, 'must be YYYY-MM-DDThh:mm:ss(.sss) in local time without an offset')
+  .regex(LOCAL_TIMESTAMP, {
+    message: 'must be YYYY-MM-DDThh:mm:ss(.sss) in local time without an offset',
+    abort: true,
+  })
   .refine((raw) => parseLocalTimestamp(raw) !== undefined, 'is not a real calendar date and time')
   .meta({
     description: 'Member-local wall-clock time without an offset, as Ethoca sends it',

@@ -165,13 +165,11 @@ export const createCaseRequestSchema = z
       .string()
       .regex(/^\d{0,15}$/)
       .optional(),
-    disputeAmount: z
-      .string()
+    disputeAmount: z.string().regex(
       // eslint-disable-next-line security/detect-unsafe-regex -- every repetition consumes a digit; matching is linear
-      .regex(
-        /^\d{1,10}(?:\.\d{1,2})?$/,
-        'must be a decimal with up to 10 integer and 2 decimal digits',
-      ),
+      /^\d{1,10}(?:\.\d{1,2})?$/,
+      'must be a decimal with up to 10 integer and 2 decimal digits',
+    ),
     currencyCode: z.string().regex(/^[A-Z]{3}$/, 'must be an alpha currency code'),
     dueDate: mastercomDate.optional(),
     filingAs: z.enum(['I', 'A']),

@@ -3,7 +3,11 @@ import { decimalPlaces, isCurrencyCode, minorUnits } from './currency.js';
 
 export const currencyCodeSchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be a three-letter upper-case ISO 4217 alpha code')
+  .regex(/^[A-Z]{3}$/, {
+    message: 'must be a three-letter upper-case ISO 4217 alpha code',
+    // One message per problem: a malformed code need not also be reported as unknown.
+    abort: true,
+  })
   .refine(isCurrencyCode, 'is not an ISO 4217 currency code')
   .meta({ description: 'ISO 4217 alpha currency code', examples: ['USD'] });
 
