@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,10 +59,24 @@ export async function startEmbeddedServer(
     async stopKeepingData(): Promise<void> {
       this.options.persistent = true;
       try {
-        await this.stop();
+        await this.stopIfRunning();
       } finally {
         this.options.persistent = false;
       }
+    }
+
+    /**
+     * The library's stop() waits for the child's 'exit' event, which never comes again when the
+     * server has already died on its own (a bad setting, a taken port, a crash), and that would
+     * hang the teardown. The child process is private to the library, hence the narrow cast.
+     */
+    async stopIfRunning(): Promise<void> {
+      const internals = this as unknown as { process?: ChildProcess };
+      const child = internals.process;
+      if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
+        internals.process = undefined;
+      }
+      await this.stop();
     }
   }
 
@@ -101,7 +116,7 @@ export async function startEmbeddedServer(
   });
 
   const fail = async (what: string, error: unknown): Promise<never> => {
-    await postgres.stop().catch(() => undefined);
+    await postgres.stopIfRunning().catch(() => undefined);
     await rm(databaseDir, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : 'the server process exited';
     throw new ProviderUnavailableError(
@@ -116,7 +131,7 @@ export async function startEmbeddedServer(
       postgres.start(),
       options.startupTimeoutMs,
       () => `the server did not accept connections within ${options.startupTimeoutMs} ms`,
-      () => postgres.stop(),
+      () => postgres.stopIfRunning(),
     );
 
   const started = performance.now();
@@ -160,7 +175,7 @@ export async function startEmbeddedServer(
       `(data in ${databaseDir}, ready in ${readyMs} ms)`,
     stop: async () => {
       await dropDatabasesWithPrefix(adminUrl, options.databasePrefix).catch(() => undefined);
-      await postgres.stop();
+      await postgres.stopIfRunning();
       await rm(databaseDir, { recursive: true, force: true });
     },
     stopServer: () => postgres.stopKeepingData(),
