@@ -136,6 +136,8 @@ export async function startEmbeddedServer(
 
   const started = performance.now();
   try {
+    // The library does not expose the initdb process, so a timeout cannot stop it; removing the
+    // directory under it in fail() makes it exit with an error shortly afterwards.
     await withTimeout(
       postgres.initialise(),
       options.startupTimeoutMs,

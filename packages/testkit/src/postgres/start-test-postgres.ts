@@ -6,7 +6,6 @@ import {
   startContainerServer,
 } from './testcontainers-provider.js';
 import {
-  ProviderUnavailableError,
   testPostgresProviders,
   type TestPostgresProvider,
   type TestPostgresServer,
@@ -144,10 +143,7 @@ function noServerMessage(outcomes: ReadonlyMap<TestPostgresProvider, string>): s
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ProviderUnavailableError || error instanceof Error) {
-    return error.message;
-  }
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 function firstLine(text: string): string {
