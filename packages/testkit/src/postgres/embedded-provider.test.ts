@@ -76,6 +76,17 @@ describe('the embedded-postgres provider', () => {
     ]);
   });
 
+  it('clones the template for several files at the same time', async () => {
+    // Test files start in parallel workers, so their beforeAll clones overlap.
+    const urls = await Promise.all(
+      [1, 2, 3].map(() => cloneDatabase(server.adminUrl, template.name)),
+    );
+    expect(new Set(urls).size).toBe(3);
+    for (const url of urls) {
+      expect(await queryRows(url, 'SELECT count(*)::int AS n FROM merchants')).toEqual([{ n: 1 }]);
+    }
+  });
+
   it('stops and restarts the server on the same port with its data kept', async () => {
     const clone = await cloneDatabase(server.adminUrl, template.name);
     await server.stopServer();
