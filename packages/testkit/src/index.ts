@@ -18,3 +18,10 @@ export {
   type StandardWebhookHeadersInput,
 } from './webhook-signing/standard-webhook-signer.js';
 export { startTcpFaultProxy, type CutMode, type TcpFaultProxy } from './faults/tcp-fault-proxy.js';
+export * from './postgres/admin-client.js';
+export * from './postgres/databases.js';
+export * from './postgres/start-test-postgres.js';
+export * from './postgres/test-postgres-server.js';
+export * from './postgres/testcontainers-provider.js';
+export * from './postgres/use-test-database.js';
+export * from './postgres/vitest-global-setup.js';
