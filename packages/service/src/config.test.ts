@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const noFiles = (path: string): string => {
+  throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
+};
+
+function problemsOf(env: Record<string, string | undefined>, readFile = noFiles): string[] {
+  try {
+    loadConfig(env, readFile);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('starts a development service with no variables at all', () => {
+    const config = loadConfig({}, noFiles);
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 8080,
+      WEBHOOK_BODY_LIMIT_BYTES: 262_144,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('lists every missing or invalid variable at once, naming each', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+    });
+    const names = problems.map((problem) => problem.split(':')[0]);
+    expect(names).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL', 'DATABASE_URL']));
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses production without authentication, tokens or a database, in one error', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(
+      /WEBHOOK_HMAC_SECRETS: outside development the webhook needs an authentication mode/,
+    );
+    expect(problems.join('\n')).toMatch(
+      /API_TOKENS: outside development the read API needs bearer tokens/,
+    );
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: production needs DATABASE_URL/);
+  });
+
+  it('reads secrets from *_FILE paths, trimmed', () => {
+    const files: Record<string, string> = {
+      '/run/secrets/db': 'postgres://svc@db/mastercom\n',
+      '/run/secrets/tokens': 'a1,b2\n',
+    };
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL_FILE: '/run/secrets/db',
+        API_TOKENS_FILE: '/run/secrets/tokens',
+        WEBHOOK_HMAC_SECRETS: 'whsec_c2VjcmV0',
+      },
+      (path) => files[path] ?? noFiles(path),
+    );
+    expect(config.DATABASE_URL).toBe('postgres://svc@db/mastercom');
+    expect(config.API_TOKENS).toEqual(['a1', 'b2']);
+  });
+
+  it('reports an unreadable secret file with the others and never echoes secret values', () => {
+    const problems = problemsOf({
+      API_TOKENS_FILE: '/missing',
+      DATABASE_URL: 'not-a-url-with-password-hunter2',
+    });
+    expect(problems).toContain('API_TOKENS_FILE: cannot read /missing (ENOENT)');
+    const database = problems.find((problem) => problem.startsWith('DATABASE_URL'));
+    expect(database).toBeDefined();
+    expect(database).not.toContain('hunter2');
+  });
+
+  it('refuses a variable given both directly and as a file', () => {
+    expect(
+      problemsOf({ API_TOKENS: 'x', API_TOKENS_FILE: '/run/secrets/tokens' }, () => 'y'),
+    ).toContain('API_TOKENS and API_TOKENS_FILE are both set; keep one');
+  });
+
+  it('splits subject DNs on semicolons because DNs contain commas', () => {
+    const config = loadConfig(
+      { WEBHOOK_ALLOWED_SUBJECT_DNS: 'CN=ethoca,O=Mastercard,C=US; CN=relay,O=PSP,C=GB' },
+      noFiles,
+    );
+    expect(config.WEBHOOK_ALLOWED_SUBJECT_DNS).toEqual([
+      'CN=ethoca,O=Mastercard,C=US',
+      'CN=relay,O=PSP,C=GB',
+    ]);
+  });
+
+  it('rejects an unknown member time zone and half a TLS key pair', () => {
+    const problems = problemsOf({ ETHOCA_MEMBER_TIMEZONE: 'Mars/Olympus', TLS_CERT: 'pem' });
+    expect(problems.some((problem) => problem.startsWith('ETHOCA_MEMBER_TIMEZONE'))).toBe(true);
+    expect(
+      problems.some((problem) => problem.startsWith('TLS_CERT: TLS_CERT and TLS_KEY go together')),
+    ).toBe(true);
+  });
+
+  it('keeps the HTTP timeouts inside the limits Ethoca and slowloris defence need', () => {
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '60000' })[0]).toMatch(/^HEADERS_TIMEOUT_MS/);
+    expect(problemsOf({ REQUEST_TIMEOUT_MS: '45000' })[0]).toMatch(/^REQUEST_TIMEOUT_MS/);
+  });
+});
