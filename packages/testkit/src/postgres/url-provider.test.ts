@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAdminClient } from './admin-client.js';
 import {
   cloneDatabase,
@@ -11,9 +11,20 @@ import { startTestPostgres } from './start-test-postgres.js';
 
 const discardLine = (_line: string): void => undefined;
 
-// This project's machines run PostgreSQL on 127.0.0.1:5432 with trust authentication for the
-// postgres user; elsewhere TEST_DATABASE_URL names the server to borrow.
-const borrowedUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The server to borrow: TEST_DATABASE_URL when the run has one, otherwise an embedded server this
+// file starts for itself, so the test needs nothing from the machine it runs on.
+let borrowedUrl = process.env.TEST_DATABASE_URL ?? '';
+let ownServer: Awaited<ReturnType<typeof startTestPostgres>> | undefined;
+
+beforeAll(async () => {
+  if (borrowedUrl !== '') return;
+  ownServer = await startTestPostgres({ env: {}, providers: ['embedded'], log: discardLine });
+  borrowedUrl = ownServer.adminUrl;
+});
+
+afterAll(async () => {
+  await ownServer?.stop();
+});
 
 async function databaseNames(): Promise<string[]> {
   const rows = await queryRows<{ datname: string }>(
