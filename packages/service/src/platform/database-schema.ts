@@ -25,6 +25,55 @@ export interface AlertsTable {
   received_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   payload: ColumnType<Record<string, unknown>, string, string>;
+  matched_transaction_id: ColumnType<string | null, never, string | null>;
+  match_method: ColumnType<
+    'arn' | 'card_amount_time' | null,
+    never,
+    'arn' | 'card_amount_time' | null
+  >;
+}
+
+export interface MerchantTransactionsTable {
+  transaction_id: string;
+  acquirer_reference_number: string | null;
+  card_bin: string;
+  card_last4: string;
+  amount_value: Numeric;
+  amount_currency: string;
+  auth_code: string | null;
+  transaction_at: ColumnType<Date, Date | string, Date | string>;
+  descriptor: string | null;
+  settled: boolean;
+  fulfilment: 'NOT_FULFILLED' | 'FULFILLED' | 'CANCELLED';
+  refunded_value: ColumnType<string, string | number | undefined, string | number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AlertRefundsTable {
+  alert_id: string;
+  transaction_id: string;
+  amount_value: Numeric;
+  amount_currency: string;
+  status: 'SUCCEEDED' | 'PENDING' | 'FAILED' | 'NOT_SETTLED';
+  psp_refund_id: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type OutcomeDeliveryState = 'PENDING' | 'IN_FLIGHT' | 'SENT' | 'FAILED' | 'DEAD_LETTER';
+
+export interface AlertOutcomesTable {
+  alert_id: string;
+  outcome: ColumnType<Record<string, unknown>, string, string>;
+  decided_by: 'rule' | 'agent';
+  state: OutcomeDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_attempt_at: Date | null;
+  last_error: string | null;
+  sent_at: Date | null;
+  created_at: CreatedAt;
 }
 
 export interface AlertEventsTable {
@@ -41,6 +90,9 @@ export interface AlertEventsTable {
 export interface Database {
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  merchant_transactions: MerchantTransactionsTable;
+  alert_refunds: AlertRefundsTable;
+  alert_outcomes: AlertOutcomesTable;
 }
 
 export type AlertRow = Selectable<AlertsTable>;

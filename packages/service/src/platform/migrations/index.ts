@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as alerts from './0001-alerts.js';
+import * as processing from './0002-processing.js';
 
 /**
  * Every migration, in order. Listed statically rather than read from a folder so the built
@@ -7,4 +8,5 @@ import * as alerts from './0001-alerts.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-alerts': alerts,
+  '0002-processing': processing,
 };
