@@ -110,10 +110,17 @@ export function parseRefundCeilings(text: string): Record<string, number> {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const match = /^([A-Z]{3})=(\d+(?:\.\d+)?)$/.exec(entry);
-    if (!match?.[1] || match[2] === undefined)
+    const [currency = '', amount = ''] = entry.split('=');
+    const value = Number(amount);
+    if (
+      !/^[A-Z]{3}$/.test(currency) ||
+      amount.trim() === '' ||
+      !Number.isFinite(value) ||
+      value < 0
+    ) {
       throw new Error(`refund ceiling "${entry}" is not CUR=amount`);
-    ceilings[match[1]] = Number(match[2]);
+    }
+    ceilings[currency] = value;
   }
   return ceilings;
 }
