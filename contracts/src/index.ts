@@ -14,4 +14,5 @@ export * from './problem-details.js';
 export * from './service-alerts.js';
 export * from './service-cases.js';
 export * from './service-health.js';
+export * from './service-transactions.js';
 export * from './slo.js';

@@ -31,6 +31,7 @@ describe('openapi/openapi.json', () => {
       '/api/v6/cases',
       '/api/v6/cases/{caseId}',
       '/api/v6/cases/{caseId}/documents',
+      '/api/v6/transactions',
       '/api/v6/webhooks/ethoca',
       '/api/v6/webhooks/ethoca/health',
       '/health',

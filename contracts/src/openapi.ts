@@ -25,6 +25,10 @@ import {
   caseDocumentUploadSchema,
   caseRecordSchema,
 } from './service-cases.js';
+import {
+  transactionImportRequestSchema,
+  transactionImportResponseSchema,
+} from './service-transactions.js';
 import { ethocaWebhookHealthSchema, healthResponseSchema } from './service-health.js';
 
 /** Version of the API described; bump it with any change to the document. */
@@ -196,6 +200,21 @@ export function createOpenApiDocument(): OpenApiDocument {
             '401': problem('Missing or invalid token'),
             '404': problem('No alert with this id'),
             '409': problem('The alert already has a final outcome'),
+          },
+        },
+      },
+      '/api/v6/transactions': {
+        post: {
+          operationId: 'importTransactions',
+          tags: ['alerts'],
+          summary: 'Add or update merchant transactions that alerts are matched against',
+          description: 'Upserts by transactionId, in one transaction: all rows are stored or none.',
+          security: bearer,
+          requestBody: { required: true, content: json(transactionImportRequestSchema) },
+          responses: {
+            '200': { description: 'Stored', content: json(transactionImportResponseSchema) },
+            '400': problem('A transaction is invalid; errors name the field'),
+            '401': problem('Missing or invalid token'),
           },
         },
       },
