@@ -1,0 +1,160 @@
+import type { MerchantTransaction } from '@mastercom/contracts';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../platform/database-schema.js';
+
+/** What matching needs to know about an alert. */
+export interface MatchableAlert {
+  acquirerReferenceNumber: string | null;
+  cardBin: string | null;
+  cardLast4: string | null;
+  amount: { value: number; currencyCode: string };
+  authCode: string | null;
+  /** The alert's transaction time as an instant, read in the member's time zone. */
+  transactionAt: Date | null;
+  merchantDescriptor: string | null;
+}
+
+export interface LedgerTransaction {
+  transactionId: string;
+  settled: boolean;
+  fulfilment: 'NOT_FULFILLED' | 'FULFILLED' | 'CANCELLED';
+  amountValue: number;
+  refundedValue: number;
+  currencyCode: string;
+}
+
+export interface LedgerMatch {
+  transaction: LedgerTransaction;
+  method: 'arn' | 'card_amount_time';
+}
+
+/**
+ * The port through which processing finds the merchant transaction an alert is about. The default
+ * implementation reads the `merchant_transactions` table; a merchant with its own order system
+ * implements this interface over its API instead.
+ */
+export interface MerchantLedger {
+  findMatch(alert: MatchableAlert, trx?: Transaction<Database>): Promise<LedgerMatch | undefined>;
+}
+
+/**
+ * ARN first: it identifies the settled transaction exactly. Otherwise the same card (BIN + last 4),
+ * amount, currency and, when the alert has one, authorisation code, within a window around the
+ * alert's transaction time: that time arrives in the member's local time without an offset, so
+ * the window has to absorb a wrong guess of the zone. The descriptor breaks ties, then closeness
+ * in time.
+ */
+export class PostgresMerchantLedger implements MerchantLedger {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly windowHours: number,
+  ) {}
+
+  async findMatch(
+    alert: MatchableAlert,
+    trx?: Transaction<Database>,
+  ): Promise<LedgerMatch | undefined> {
+    const db = trx ?? this.db;
+    const columns = [
+      'transaction_id',
+      'settled',
+      'fulfilment',
+      'amount_value',
+      'refunded_value',
+      'amount_currency',
+    ] as const;
+    if (alert.acquirerReferenceNumber !== null) {
+      const byArn = await db
+        .selectFrom('merchant_transactions')
+        .select(columns)
+        .where('acquirer_reference_number', '=', alert.acquirerReferenceNumber)
+        .executeTakeFirst();
+      if (byArn) return { transaction: toLedger(byArn), method: 'arn' };
+    }
+    if (alert.cardBin === null || alert.cardLast4 === null || alert.transactionAt === null)
+      return undefined;
+    let query = db
+      .selectFrom('merchant_transactions')
+      .select(columns)
+      .where('card_bin', '=', alert.cardBin.slice(0, 6))
+      .where('card_last4', '=', alert.cardLast4)
+      .where('amount_currency', '=', alert.amount.currencyCode)
+      .where('amount_value', '=', String(alert.amount.value))
+      .where(
+        sql<boolean>`transaction_at BETWEEN ${alert.transactionAt}::timestamptz - make_interval(hours => ${this.windowHours})
+                                      AND ${alert.transactionAt}::timestamptz + make_interval(hours => ${this.windowHours})`,
+      );
+    if (alert.authCode !== null) query = query.where('auth_code', '=', alert.authCode);
+    const candidate = await query
+      .orderBy(sql`(descriptor IS NOT DISTINCT FROM ${alert.merchantDescriptor})`, 'desc')
+      .orderBy(sql`abs(extract(epoch FROM transaction_at - ${alert.transactionAt}::timestamptz))`)
+      .limit(1)
+      .executeTakeFirst();
+    return candidate ? { transaction: toLedger(candidate), method: 'card_amount_time' } : undefined;
+  }
+}
+
+function toLedger(row: {
+  transaction_id: string;
+  settled: boolean;
+  fulfilment: LedgerTransaction['fulfilment'];
+  amount_value: string;
+  refunded_value: string;
+  amount_currency: string;
+}): LedgerTransaction {
+  return {
+    transactionId: row.transaction_id,
+    settled: row.settled,
+    fulfilment: row.fulfilment,
+    amountValue: Number(row.amount_value),
+    refundedValue: Number(row.refunded_value),
+    currencyCode: row.amount_currency,
+  };
+}
+
+/** Upserts by transactionId in one transaction; reports how many rows were new. */
+export async function upsertTransactions(
+  db: Kysely<Database>,
+  transactions: readonly MerchantTransaction[],
+): Promise<{ inserted: number; updated: number }> {
+  const rows = await db
+    .insertInto('merchant_transactions')
+    .values(
+      transactions.map((transaction) => ({
+        transaction_id: transaction.transactionId,
+        acquirer_reference_number: transaction.acquirerReferenceNumber ?? null,
+        // Stored as the 6-digit BIN so that 6- and 8-digit BINs from either side compare equal.
+        card_bin: transaction.cardBin.slice(0, 6),
+        card_last4: transaction.cardLast4,
+        amount_value: transaction.amount.value,
+        amount_currency: transaction.amount.currencyCode,
+        auth_code: transaction.authCode ?? null,
+        transaction_at: transaction.transactionAt,
+        descriptor: transaction.descriptor ?? null,
+        settled: transaction.settled,
+        fulfilment: transaction.fulfilment,
+        refunded_value: transaction.refundedValue,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.column('transaction_id').doUpdateSet((eb) => ({
+        acquirer_reference_number: eb.ref('excluded.acquirer_reference_number'),
+        card_bin: eb.ref('excluded.card_bin'),
+        card_last4: eb.ref('excluded.card_last4'),
+        amount_value: eb.ref('excluded.amount_value'),
+        amount_currency: eb.ref('excluded.amount_currency'),
+        auth_code: eb.ref('excluded.auth_code'),
+        transaction_at: eb.ref('excluded.transaction_at'),
+        descriptor: eb.ref('excluded.descriptor'),
+        settled: eb.ref('excluded.settled'),
+        fulfilment: eb.ref('excluded.fulfilment'),
+        refunded_value: eb.ref('excluded.refunded_value'),
+        updated_at: new Date(),
+      })),
+    )
+    // xmax is 0 for a freshly inserted row and set for one the upsert updated.
+    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+    .execute();
+  const inserted = rows.filter((row) => row.inserted).length;
+  return { inserted, updated: rows.length - inserted };
+}

@@ -1,0 +1,250 @@
+import { sql, type Kysely } from 'kysely';
+import type { AlertStatus } from '../alerts/alert-status.js';
+import type { AlertRow, Database } from '../platform/database-schema.js';
+import { transition } from './alert-state-machine.js';
+import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
+import type { LedgerMatch, MerchantLedger } from './merchant-ledger.js';
+import { buildOutcome } from './outcome-builder.js';
+import {
+  RefundNotConfirmedError,
+  type RefundGateway,
+  type RefundResult,
+} from './refund-gateway.js';
+
+export interface ProcessAlertDeps {
+  db: Kysely<Database>;
+  ledger: MerchantLedger;
+  refunds: RefundGateway;
+  policy: DecisionPolicy;
+  /** Unmatched alerts wait this long for an agent before the rules answer NOT_FOUND. */
+  unmatchedHoldMs: number;
+  now?: () => Date;
+}
+
+export type ProcessResult = 'outcome-recorded' | 'held-for-agent' | 'already-processed';
+
+/**
+ * Works one alert from where it stands: RECEIVED -> MATCHED | UNMATCHED -> (ACTIONED) ->
+ * OUTCOME_PENDING. Each step commits on its own, so a crash resumes from the last committed
+ * status; the only external call, the refund, is idempotent on the alert id. Throws to have the
+ * job retried (refund not confirmed, database trouble).
+ */
+export async function processAlert(
+  deps: ProcessAlertDeps,
+  alertId: string,
+): Promise<ProcessResult> {
+  const now = deps.now ?? (() => new Date());
+  let alert = await loadAlert(deps.db, alertId);
+  if (alert === undefined) throw new Error(`alert ${alertId} has a job but no row`);
+
+  if (alert.status === 'RECEIVED') {
+    const match = await deps.ledger.findMatch({
+      acquirerReferenceNumber: alert.acquirer_reference_number,
+      cardBin: alert.card_bin,
+      cardLast4: alert.card_last4,
+      amount: { value: Number(alert.amount_value), currencyCode: alert.amount_currency },
+      authCode: typeof alert.payload.authCode === 'string' ? alert.payload.authCode : null,
+      transactionAt: alert.transaction_timestamp_utc,
+      merchantDescriptor: alert.merchant_descriptor,
+    });
+    await recordMatch(deps.db, alert, match);
+    alert = await loadAlert(deps.db, alertId);
+    if (alert === undefined) throw new Error(`alert ${alertId} vanished`);
+  }
+
+  const status = alert.status as AlertStatus;
+  if (status === 'UNMATCHED') {
+    if (now().getTime() - alert.received_at.getTime() < deps.unmatchedHoldMs)
+      return 'held-for-agent';
+    const decision = decide(
+      { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction: undefined },
+      deps.policy,
+    );
+    await recordOutcome(deps.db, alert, 'UNMATCHED', decision, undefined, now());
+    return 'outcome-recorded';
+  }
+  if (status !== 'MATCHED') return 'already-processed';
+
+  const transaction =
+    alert.matched_transaction_id === null
+      ? undefined
+      : await loadTransaction(deps.db, alert.matched_transaction_id);
+  const decision = decide(
+    { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction },
+    deps.policy,
+  );
+  if (decision.action === 'none') {
+    await recordOutcome(deps.db, alert, 'MATCHED', decision, undefined, now());
+    return 'outcome-recorded';
+  }
+  if (transaction === undefined)
+    throw new Error(`alert ${alertId} decided ${decision.rule} without a transaction`);
+  const refund = await deps.refunds.refund({
+    alertId,
+    transactionId: transaction.transactionId,
+    amount: {
+      value: Math.min(amountOf(alert).value, transaction.amountValue - transaction.refundedValue),
+      currencyCode: transaction.currencyCode,
+    },
+  });
+  // A PSP that voids an unsettled authorisation instead of refunding answers NOT_SETTLED; both
+  // that and SUCCEEDED are final. PENDING and FAILED are retried with the same idempotency key.
+  const confirmed = refund.status === 'SUCCEEDED' || refund.status === 'NOT_SETTLED';
+  if (!confirmed)
+    throw new RefundNotConfirmedError(alertId, refund.status, `PSP refund ${refund.refundId}`);
+  await recordActionAndOutcome(deps.db, alert, decision, refund, now());
+  return 'outcome-recorded';
+}
+
+async function recordMatch(
+  db: Kysely<Database>,
+  alert: AlertRow,
+  match: LedgerMatch | undefined,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await transition(trx, {
+      alertId: alert.alert_id,
+      from: 'RECEIVED',
+      to: match ? 'MATCHED' : 'UNMATCHED',
+      actor: 'rule',
+      reason: match
+        ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
+        : 'no merchant transaction matched',
+      ...(match
+        ? { detail: { transactionId: match.transaction.transactionId, method: match.method } }
+        : {}),
+    });
+    if (match) {
+      await trx
+        .updateTable('alerts')
+        .set({
+          matched_transaction_id: match.transaction.transactionId,
+          match_method: match.method,
+        })
+        .where('alert_id', '=', alert.alert_id)
+        .execute();
+    }
+  });
+}
+
+async function recordActionAndOutcome(
+  db: Kysely<Database>,
+  alert: AlertRow,
+  decision: Decision,
+  refund: RefundResult,
+  at: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('alert_refunds')
+      .values({
+        alert_id: alert.alert_id,
+        transaction_id: alert.matched_transaction_id ?? '',
+        amount_value: refund.amount.value,
+        amount_currency: refund.amount.currencyCode,
+        status: refund.status,
+        psp_refund_id: refund.refundId,
+      })
+      .onConflict((conflict) => conflict.column('alert_id').doNothing())
+      .execute();
+    if (refund.status === 'SUCCEEDED' && alert.matched_transaction_id !== null) {
+      await trx
+        .updateTable('merchant_transactions')
+        .set({
+          refunded_value: sql<string>`refunded_value + ${refund.amount.value}`,
+          updated_at: at,
+        })
+        .where('transaction_id', '=', alert.matched_transaction_id)
+        .execute();
+    }
+    await transition(trx, {
+      alertId: alert.alert_id,
+      from: 'MATCHED',
+      to: 'ACTIONED',
+      actor: 'rule',
+      reason: `${decision.action === 'void' ? 'voided' : 'refunded'} through the PSP (${refund.status}, ${refund.refundId})`,
+    });
+    await insertOutcome(trx, alert, 'ACTIONED', decision, refund, at);
+  });
+}
+
+async function recordOutcome(
+  db: Kysely<Database>,
+  alert: AlertRow,
+  from: 'MATCHED' | 'UNMATCHED',
+  decision: Decision,
+  refund: RefundResult | undefined,
+  at: Date,
+): Promise<void> {
+  await db.transaction().execute((trx) => insertOutcome(trx, alert, from, decision, refund, at));
+}
+
+async function insertOutcome(
+  trx: Kysely<Database>,
+  alert: AlertRow,
+  from: 'MATCHED' | 'UNMATCHED' | 'ACTIONED',
+  decision: Decision,
+  refund: RefundResult | undefined,
+  at: Date,
+): Promise<void> {
+  const outcome = buildOutcome({
+    alertId: alert.alert_id,
+    amount: amountOf(alert),
+    decision,
+    refund,
+    now: at,
+  });
+  await trx
+    .insertInto('alert_outcomes')
+    .values({
+      alert_id: alert.alert_id,
+      outcome: JSON.stringify(outcome),
+      decided_by: 'rule',
+      state: 'PENDING',
+    })
+    .execute();
+  await transition(trx, {
+    alertId: alert.alert_id,
+    from,
+    to: 'OUTCOME_PENDING',
+    actor: 'rule',
+    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
+  });
+}
+
+async function loadAlert(db: Kysely<Database>, alertId: string): Promise<AlertRow | undefined> {
+  return db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+}
+
+async function loadTransaction(db: Kysely<Database>, transactionId: string) {
+  const row = await db
+    .selectFrom('merchant_transactions')
+    .select([
+      'transaction_id',
+      'settled',
+      'fulfilment',
+      'amount_value',
+      'refunded_value',
+      'amount_currency',
+    ])
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+  return row === undefined
+    ? undefined
+    : {
+        transactionId: row.transaction_id,
+        settled: row.settled,
+        fulfilment: row.fulfilment,
+        amountValue: Number(row.amount_value),
+        refundedValue: Number(row.refunded_value),
+        currencyCode: row.amount_currency,
+      };
+}
+
+function amountOf(alert: AlertRow): { value: number; currencyCode: string } {
+  return { value: Number(alert.amount_value), currencyCode: alert.amount_currency };
+}
+
+function alertTypeOf(alert: AlertRow): 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE' {
+  return alert.alert_type === 'CONFIRMEDFRAUD' ? 'CONFIRMEDFRAUD' : 'CUSTOMERDISPUTE';
+}

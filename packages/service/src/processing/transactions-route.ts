@@ -1,0 +1,41 @@
+import {
+  transactionImportRequestSchema,
+  type TransactionImportResponse,
+} from '@mastercom/contracts';
+import express, { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/database-schema.js';
+import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { upsertTransactions } from './merchant-ledger.js';
+
+/** `POST /api/v6/transactions`: fills the default MerchantLedger, in batches of up to 1000. */
+export function transactionsRouter(deps: {
+  db: Kysely<Database>;
+  requireToken: RequestHandler;
+}): Router {
+  const router = Router();
+  router.post(
+    '/api/v6/transactions',
+    deps.requireToken,
+    express.json({ limit: '2mb' }),
+    async (req, res) => {
+      const parsed = transactionImportRequestSchema.safeParse(req.body);
+      if (!parsed.success) {
+        sendProblem(
+          res,
+          400,
+          'Invalid transactions',
+          'the import was refused; nothing was stored',
+          fieldProblems(parsed.error),
+        );
+        return;
+      }
+      const result: TransactionImportResponse = await upsertTransactions(
+        deps.db,
+        parsed.data.transactions,
+      );
+      res.json(result);
+    },
+  );
+  return router;
+}
