@@ -1,0 +1,163 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/database-schema.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import {
+  claimDueOutcomes,
+  markFailed,
+  markRetry,
+  markSent,
+  type ClaimedOutcome,
+} from './outcome-outbox.js';
+import type { OutcomeSender, SendResult } from './outcome-sender.js';
+import { retryDelayMs } from './retry-backoff.js';
+
+export interface OutcomeDispatcherOptions {
+  /** At most 25 outcomes per Outcome API call. */
+  batchSize: number;
+  /** How often due outcomes are looked for when the last batch was not full. */
+  flushIntervalMs: number;
+  /** How long a claimed batch may be in flight before another dispatcher may re-send it. */
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Measured from the alert's receipt; after it, an undelivered outcome is dead-lettered. */
+  retryBudgetMs: number;
+}
+
+/**
+ * Sends decided outcomes to Ethoca in batches of at most 25: a batch goes out as soon as one is
+ * due, and full batches follow each other without waiting for the interval. Several dispatchers
+ * (one per worker replica) share the outbox safely through SKIP LOCKED claims.
+ */
+export class OutcomeDispatcher {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      sender: OutcomeSender;
+      logger: Logger;
+      metrics: Metrics;
+      now?: () => number;
+    },
+    private readonly options: OutcomeDispatcherOptions,
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Sends every due batch once; returns how many outcomes were attempted. */
+  async flush(): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const batch = await claimDueOutcomes(this.deps.db, {
+        limit: this.options.batchSize,
+        leaseMs: this.options.leaseMs,
+      });
+      if (batch.length === 0) return attempted;
+      attempted += batch.length;
+      await this.#deliver(batch);
+      if (batch.length < this.options.batchSize || this.#stopped) return attempted;
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.flush()
+        .catch((error: unknown) => {
+          this.deps.logger.error({ err: error }, 'outcome dispatch failed; will try again');
+        })
+        .then(() => {
+          this.#schedule(this.options.flushIntervalMs);
+        });
+    }, delayMs);
+  }
+
+  async #deliver(batch: ClaimedOutcome[]): Promise<void> {
+    const now = this.deps.now?.() ?? Date.now();
+    const started = performance.now();
+    // A thrown error (timeout, reset, DNS) tells us nothing about the batch: send it again.
+    const result: SendResult = await this.deps.sender
+      .send(batch.map((claimed) => claimed.outcome))
+      .catch((error: unknown): SendResult => ({
+        kind: 'retry',
+        reason: error instanceof Error ? error.message : String(error),
+      }));
+    this.deps.metrics.histogram('outcomes.call_latency', performance.now() - started);
+    this.deps.metrics.increment('outcomes.calls', 1, [`result:${result.kind}`]);
+
+    for (const claimed of batch) {
+      if (result.kind === 'rejected') {
+        await this.#fail(claimed, 'FAILED', result.reason);
+        continue;
+      }
+      if (result.kind === 'retry') {
+        await this.#retry(claimed, result.reason, now, result.retryAfterMs);
+        continue;
+      }
+      const answer = result.results.get(claimed.alertId);
+      if (answer === undefined) {
+        await this.#retry(claimed, 'Ethoca did not answer for this alert', now);
+      } else if (answer.status === 'SUCCESS' || answer.alreadyRecorded) {
+        await markSent(
+          this.deps.db,
+          claimed.alertId,
+          answer.status === 'SUCCESS'
+            ? 'Ethoca accepted the outcome'
+            : 'Ethoca already held this outcome',
+        );
+        this.deps.metrics.increment('outcomes.sent');
+      } else if (answer.recoverable) {
+        await this.#retry(claimed, answer.description, now);
+      } else {
+        await this.#fail(claimed, 'FAILED', answer.description);
+      }
+    }
+  }
+
+  async #retry(
+    claimed: ClaimedOutcome,
+    reason: string,
+    now: number,
+    retryAfterMs?: number,
+  ): Promise<void> {
+    const delay = retryDelayMs(claimed.attempts, {
+      baseMs: this.options.backoffBaseMs,
+      capMs: this.options.backoffCapMs,
+      retryAfterMs,
+    });
+    if (now + delay > claimed.receivedAt.getTime() + this.options.retryBudgetMs) {
+      await this.#fail(claimed, 'DEAD_LETTER', reason);
+      return;
+    }
+    this.deps.metrics.increment('outcomes.retried');
+    await markRetry(this.deps.db, claimed.alertId, reason, new Date(now + delay));
+  }
+
+  async #fail(
+    claimed: ClaimedOutcome,
+    state: 'FAILED' | 'DEAD_LETTER',
+    reason: string,
+  ): Promise<void> {
+    this.deps.logger.error(
+      { alertId: claimed.alertId, state, reason, attempts: claimed.attempts },
+      'outcome not delivered',
+    );
+    this.deps.metrics.increment(
+      state === 'DEAD_LETTER' ? 'outcomes.dead_letter' : 'outcomes.failed',
+    );
+    await markFailed(this.deps.db, claimed.alertId, state, reason);
+  }
+}
