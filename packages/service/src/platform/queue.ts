@@ -10,6 +10,23 @@ export interface ProcessAlertJob {
 }
 
 /**
+ * The queue's policy. pg-boss's defaults (a 15-minute expiry, two retries without delay) are
+ * wrong for alerts, which must reach an outcome within hours and whose worker may be killed at
+ * any moment: a worker heartbeats every 5 s and a job whose worker stopped heartbeating for 10 s
+ * is retried; retries back off exponentially up to 10 minutes, 20 times, which spans the hours a
+ * PSP or database outage may last.
+ */
+export const PROCESS_ALERT_QUEUE_POLICY = {
+  retryLimit: 20,
+  retryDelay: 2,
+  retryBackoff: true,
+  retryDelayMax: 600,
+  expireInSeconds: 300,
+  heartbeatSeconds: 10,
+  notify: true,
+} as const;
+
+/**
  * Creates pg-boss's schema and our queue. Part of `migrate`, so a service that starts with
  * migrations switched off never has to create schema objects.
  */
@@ -25,7 +42,16 @@ export async function installQueueSchema(connectionString: string): Promise<void
   await boss.start();
   try {
     if ((await boss.getQueue(PROCESS_ALERT_QUEUE)) === null) {
-      await boss.createQueue(PROCESS_ALERT_QUEUE);
+      await boss.createQueue(PROCESS_ALERT_QUEUE, PROCESS_ALERT_QUEUE_POLICY);
+    } else {
+      // pg-boss fixes heartbeatSeconds and retryDelayMax when a queue is created; the rest of the
+      // policy follows this file on every migrate.
+      const {
+        heartbeatSeconds: _fixed,
+        retryDelayMax: _fixedToo,
+        ...updatable
+      } = PROCESS_ALERT_QUEUE_POLICY;
+      await boss.updateQueue(PROCESS_ALERT_QUEUE, updatable);
     }
   } finally {
     await boss.stop({ graceful: false });
