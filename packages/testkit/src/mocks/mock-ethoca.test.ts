@@ -39,6 +39,7 @@ const adapters: [string, () => Promise<Target>][] = [
         ethoca,
         stop: () => {
           server.close();
+          server.assertNoUnhandledRequests();
           return Promise.resolve();
         },
       });
