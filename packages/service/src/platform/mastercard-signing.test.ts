@@ -12,9 +12,11 @@ import {
 import { createOutcomeRequest } from '@mastercom/contracts/fixtures';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config.js';
 import {
   createMastercardSigner,
   loadSigningKey,
+  mastercardSignerFromConfig,
   signingKeyFromPkcs12,
   type MastercardRequest,
 } from './mastercard-signing.js';
@@ -236,5 +238,46 @@ describe('loadSigningKey', () => {
       loadSigningKey({ p12Path: join(dir, 'key.p12'), pemPath: join(dir, 'key.pem') }),
     ).rejects.toThrow(/exactly one signing key file/);
     await expect(loadSigningKey({ p12Path: join(dir, 'key.p12') })).rejects.toThrow(/password/);
+  });
+
+  it('builds the signer the configuration names, and none without a consumer key', async () => {
+    const config = loadConfig({
+      MASTERCARD_CONSUMER_KEY: consumerKey,
+      MASTERCARD_SIGNING_KEY_P12_PATH: join(dir, 'key.p12'),
+      MASTERCARD_SIGNING_KEY_P12_PASSWORD: p12Password,
+      MASTERCARD_SIGNING_KEY_ALIAS: 'keyalias',
+    });
+    const configured = await mastercardSignerFromConfig(config);
+    const request = { method: 'POST', url: outcomesUrl, body };
+    expect(configured?.consumerKey).toBe(consumerKey);
+    expect(verify({ ...request, authorization: configured?.sign(request) ?? '' }).ok).toBe(true);
+    expect(await mastercardSignerFromConfig(loadConfig({}))).toBeUndefined();
+  });
+
+  it.each([
+    [{ MASTERCARD_CONSUMER_KEY: consumerKey }, 'MASTERCARD_SIGNING_KEY_P12_PATH'],
+    [{ MASTERCARD_SIGNING_KEY_PEM_PATH: '/keys/key.pem' }, 'MASTERCARD_CONSUMER_KEY'],
+    [
+      { MASTERCARD_CONSUMER_KEY: consumerKey, MASTERCARD_SIGNING_KEY_P12_PATH: '/keys/key.p12' },
+      'MASTERCARD_SIGNING_KEY_P12_PASSWORD',
+    ],
+    [
+      {
+        MASTERCARD_CONSUMER_KEY: consumerKey,
+        MASTERCARD_SIGNING_KEY_PEM_PATH: '/keys/key.pem',
+        MASTERCARD_SIGNING_KEY_P12_PATH: '/keys/key.p12',
+        MASTERCARD_SIGNING_KEY_P12_PASSWORD: p12Password,
+      },
+      'MASTERCARD_SIGNING_KEY_PEM_PATH',
+    ],
+  ])('refuses an incomplete signing configuration %#, naming %s', (env, variable) => {
+    let problems: string[] = [];
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
   });
 });
