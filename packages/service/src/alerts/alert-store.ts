@@ -18,7 +18,9 @@ export interface AlertCursor {
 }
 
 export function encodeCursor(cursor: AlertCursor): string {
-  return Buffer.from(JSON.stringify([cursor.receivedAt.toISOString(), cursor.alertId])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.receivedAt.toISOString(), cursor.alertId])).toString(
+    'base64url',
+  );
 }
 
 /** Returns undefined for anything that is not a cursor this service issued. */
@@ -42,11 +44,14 @@ export async function listAlerts(
   let query = db.selectFrom('alerts').selectAll();
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.alertType !== undefined) query = query.where('alert_type', '=', filter.alertType);
-  if (filter.receivedFrom !== undefined) query = query.where('received_at', '>=', filter.receivedFrom);
+  if (filter.receivedFrom !== undefined)
+    query = query.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo !== undefined) query = query.where('received_at', '<', filter.receivedTo);
   const cursor = filter.cursor;
   if (cursor !== undefined) {
-    query = query.where(sql<boolean>`(received_at, alert_id) < (${cursor.receivedAt}, ${cursor.alertId})`);
+    query = query.where(
+      sql<boolean>`(received_at, alert_id) < (${cursor.receivedAt}, ${cursor.alertId})`,
+    );
   }
   const rows = await query
     .orderBy('received_at', 'desc')
@@ -55,7 +60,10 @@ export async function listAlerts(
     .execute();
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  const next = rows.length > filter.limit && last ? { receivedAt: last.received_at, alertId: last.alert_id } : null;
+  const next =
+    rows.length > filter.limit && last
+      ? { receivedAt: last.received_at, alertId: last.alert_id }
+      : null;
   return { rows: page, next };
 }
 
@@ -63,7 +71,11 @@ export async function findAlert(
   db: Kysely<Database>,
   alertId: string,
 ): Promise<{ alert: AlertRow; events: AlertEventRow[] } | undefined> {
-  const alert = await db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+  const alert = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('alert_id', '=', alertId)
+    .executeTakeFirst();
   if (alert === undefined) return undefined;
   const events = await db
     .selectFrom('alert_events')

@@ -26,7 +26,11 @@ export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
 const RETRY_AFTER_SECONDS = 5;
 
 // These three say our own configuration or code is wrong, not the caller: a 500 and an alert.
-const SERVER_SIDE_AUTH_FAILURES = new Set(['auth_not_configured', 'auth_misconfigured', 'verification_error']);
+const SERVER_SIDE_AUTH_FAILURES = new Set([
+  'auth_not_configured',
+  'auth_misconfigured',
+  'verification_error',
+]);
 
 export interface WebhookDeps {
   /** Stores alerts and enqueues their jobs; resolves only after the commit. */
@@ -49,12 +53,22 @@ export interface WebhookDeps {
  */
 export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
-  const fail = (res: Response, status: number, reasonCode: string, description: string, recoverable = false) => {
+  const fail = (
+    res: Response,
+    status: number,
+    reasonCode: string,
+    description: string,
+    recoverable = false,
+  ) => {
     deps.stats.record({ accepted: 0, duplicate: 0, rejected: 1 });
     deps.metrics.increment('webhook.rejected', 1, [`reason:${reasonCode.toLowerCase()}`]);
     res
       .status(status)
-      .json(ethocaErrorEnvelope([ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable })]));
+      .json(
+        ethocaErrorEnvelope([
+          ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable }),
+        ]),
+      );
   };
 
   router.post(
@@ -65,9 +79,16 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         fail(res, 400, ETHOCA_REASON_CODES.validation, 'body: a delivery needs a JSON body');
         return;
       }
-      const charset = /;\s*charset="?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+      const charset = /;\s*charset="?([^";\s]+)/i
+        .exec(req.get('content-type') ?? '')?.[1]
+        ?.toLowerCase();
       if (type === false || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        fail(res, 415, ETHOCA_REASON_CODES.unsupportedMediaType, 'content-type: must be application/json (UTF-8)');
+        fail(
+          res,
+          415,
+          ETHOCA_REASON_CODES.unsupportedMediaType,
+          'content-type: must be application/json (UTF-8)',
+        );
         return;
       }
       next();
@@ -78,11 +99,24 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     async (req, res) => {
       const started = performance.now();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const auth = deps.allowUnauthenticated && !hasAnyMode(deps.auth) ? undefined : authenticateDelivery(req, raw, deps.auth);
+      const auth =
+        deps.allowUnauthenticated && !hasAnyMode(deps.auth)
+          ? undefined
+          : authenticateDelivery(req, raw, deps.auth);
       if (auth !== undefined && !auth.ok) {
         const serverSide = SERVER_SIDE_AUTH_FAILURES.has(auth.reason);
-        req.log.warn({ reason: auth.reason, detail: auth.detail }, 'delivery refused by authentication');
-        fail(res, serverSide ? 500 : 401, ETHOCA_REASON_CODES.unauthenticated, serverSide ? 'authentication is misconfigured on the receiver' : `authentication failed: ${auth.reason}`);
+        req.log.warn(
+          { reason: auth.reason, detail: auth.detail },
+          'delivery refused by authentication',
+        );
+        fail(
+          res,
+          serverSide ? 500 : 401,
+          ETHOCA_REASON_CODES.unauthenticated,
+          serverSide
+            ? 'authentication is misconfigured on the receiver'
+            : `authentication failed: ${auth.reason}`,
+        );
         return;
       }
 
@@ -97,12 +131,22 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
       if (delivery.alerts.length > deps.maxAlertsPerDelivery) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, `alerts: at most ${deps.maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`);
+        fail(
+          res,
+          400,
+          ETHOCA_REASON_CODES.validation,
+          `alerts: at most ${deps.maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`,
+        );
         return;
       }
 
-      const parsed = delivery.alerts.map((item) => ({ item, result: ethocaAlertSchema.safeParse(item) }));
-      const valid = parsed.flatMap(({ result }) => (result.success ? [normalizeAlert(result.data)] : []));
+      const parsed = delivery.alerts.map((item) => ({
+        item,
+        result: ethocaAlertSchema.safeParse(item),
+      }));
+      const valid = parsed.flatMap(({ result }) =>
+        result.success ? [normalizeAlert(result.data)] : [],
+      );
 
       let results: IngestResult[];
       try {
@@ -112,18 +156,16 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         req.log.error({ err: error }, 'database unavailable: delivery not acknowledged');
         deps.metrics.increment('webhook.unavailable');
         res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        res
-          .status(503)
-          .json(
-            ethocaErrorEnvelope([
-              ethocaErrorItem({
-                source: ALERTS_DELIVERY_SOURCE,
-                reasonCode: ETHOCA_REASON_CODES.unavailable,
-                description: 'alerts could not be stored; nothing was acknowledged, deliver again',
-                recoverable: true,
-              }),
-            ]),
-          );
+        res.status(503).json(
+          ethocaErrorEnvelope([
+            ethocaErrorItem({
+              source: ALERTS_DELIVERY_SOURCE,
+              reasonCode: ETHOCA_REASON_CODES.unavailable,
+              description: 'alerts could not be stored; nothing was acknowledged, deliver again',
+              recoverable: true,
+            }),
+          ]),
+        );
         return;
       }
 
@@ -139,7 +181,10 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         alertResponses: parsed.map(({ item, result }) =>
           result.success
             ? alertSuccess(result.data.alertId)
-            : alertFailure(acknowledgementAlertId(item), validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE)),
+            : alertFailure(
+                acknowledgementAlertId(item),
+                validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE),
+              ),
         ),
       };
       res.status(200).json(acknowledgement);
@@ -153,15 +198,30 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     fail(res, 405, 'METHOD_NOT_ALLOWED', 'method: the webhook accepts POST only');
   });
 
-  const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req: Request, res: Response, next) => {
+  const bodyErrors: ErrorRequestHandler = (
+    error: { type?: string; status?: number },
+    req: Request,
+    res: Response,
+    next,
+  ) => {
     if (error.type === 'entity.too.large') {
-      fail(res, 413, ETHOCA_REASON_CODES.payloadTooLarge, `body: larger than ${deps.bodyLimitBytes} bytes`);
+      fail(
+        res,
+        413,
+        ETHOCA_REASON_CODES.payloadTooLarge,
+        `body: larger than ${deps.bodyLimitBytes} bytes`,
+      );
       // The rest of an oversized body is not read; closing stops the sender from streaming it.
       res.set('Connection', 'close');
       return;
     }
     if (error.type === 'encoding.unsupported') {
-      fail(res, 415, ETHOCA_REASON_CODES.unsupportedMediaType, 'content-encoding: send the body uncompressed');
+      fail(
+        res,
+        415,
+        ETHOCA_REASON_CODES.unsupportedMediaType,
+        'content-encoding: send the body uncompressed',
+      );
       return;
     }
     if (error.type === 'request.aborted') {
@@ -175,7 +235,9 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
 }
 
 function hasAnyMode(options: DeliveryAuthOptions): boolean {
-  return options.mtls !== undefined || options.trustedProxy !== undefined || options.hmac !== undefined;
+  return (
+    options.mtls !== undefined || options.trustedProxy !== undefined || options.hmac !== undefined
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -192,6 +254,9 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; rea
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, reason: `body: not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'})` };
+    return {
+      ok: false,
+      reason: `body: not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'})`,
+    };
   }
 }

@@ -64,11 +64,15 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
       cause: error,
     });
   }
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 /** Names of migrations this build knows about that the database has not run. */
 export async function pendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
   const all = await migrator(db).getMigrations();
-  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  return all
+    .filter((migration) => migration.executedAt === undefined)
+    .map((migration) => migration.name);
 }
