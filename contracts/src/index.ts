@@ -11,6 +11,7 @@ export * from './money.js';
 export * from './openapi.js';
 export * from './outcome.js';
 export * from './problem-details.js';
+export * from './psp-refund.js';
 export * from './service-alerts.js';
 export * from './service-cases.js';
 export * from './service-health.js';

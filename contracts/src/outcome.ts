@@ -99,3 +99,25 @@ export const outcomeResponseSchema = z
   .object({ outcomeResponses: z.array(outcomeResponseItemSchema) })
   .meta({ id: 'OutcomeResponse' });
 export type OutcomeResponse = z.infer<typeof outcomeResponseSchema>;
+export type OutcomeResponseItem = z.infer<typeof outcomeResponseItemSchema>;
+
+/** The `Source` written in per-alert errors of the Outcome API (our mock writes it too). */
+export const OUTCOMES_SOURCE = 'alerts-outcomes';
+
+/**
+ * The reason code of a per-alert `FAILURE` that means "this alert already has a final outcome".
+ * Ethoca keeps the first final outcome and refuses later ones, so the one we sent earlier (for
+ * example in a request whose response we never saw) is the one the issuer gets. The service
+ * treats this failure as success: the alert's outcome is recorded, and resending cannot change
+ * it. The exact string Ethoca uses is not public; this is the code our mock sends and our client
+ * recognises, and it is the one place to change when the sandbox shows the real one.
+ */
+export const OUTCOME_ALREADY_RECORDED = 'OUTCOME_ALREADY_RECORDED';
+
+/** True when a per-alert response says the alert's final outcome was already recorded. */
+export function isOutcomeAlreadyRecorded(item: OutcomeResponseItem): boolean {
+  return (
+    item.status === 'FAILURE' &&
+    (item.errors ?? []).some((error) => error.ReasonCode === OUTCOME_ALREADY_RECORDED)
+  );
+}

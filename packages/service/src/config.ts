@@ -12,6 +12,7 @@ const SECRET_VARIABLES = [
   'TLS_KEY',
   'TLS_CERT',
   'TLS_CLIENT_CA',
+  'MASTERCARD_SIGNING_KEY_P12_PASSWORD',
 ] as const;
 
 const list = (separator: string | RegExp) =>
@@ -74,6 +75,15 @@ const environmentSchema = z
 
     API_TOKENS: list(/[\s,]+/),
 
+    // Signing of requests to Mastercard's APIs (Ethoca Outcome API, Mastercom): the consumer key
+    // of the Mastercard Developers project and its private key, from the PKCS#12 file the portal
+    // issues or from a PEM file.
+    MASTERCARD_CONSUMER_KEY: z.string().optional(),
+    MASTERCARD_SIGNING_KEY_P12_PATH: z.string().optional(),
+    MASTERCARD_SIGNING_KEY_P12_PASSWORD: z.string().optional(),
+    MASTERCARD_SIGNING_KEY_ALIAS: z.string().optional(),
+    MASTERCARD_SIGNING_KEY_PEM_PATH: z.string().optional(),
+
     SHUTDOWN_GRACE_MS: integer(10_000, 0, 120_000),
     HEADERS_TIMEOUT_MS: integer(10_000, 1000, 10_000),
     REQUEST_TIMEOUT_MS: integer(30_000, 1000, 30_000),
@@ -97,6 +107,42 @@ const environmentSchema = z
         code: 'custom',
         path: ['TLS_CLIENT_CA'],
         message: 'mTLS needs TLS_CERT and TLS_KEY too',
+      });
+    }
+    const keyFiles = [
+      env.MASTERCARD_SIGNING_KEY_P12_PATH,
+      env.MASTERCARD_SIGNING_KEY_PEM_PATH,
+    ].filter((path) => path !== undefined).length;
+    if (keyFiles === 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASTERCARD_SIGNING_KEY_PEM_PATH'],
+        message: 'name one signing key file: the PKCS#12 file or the PEM file',
+      });
+    }
+    if (env.MASTERCARD_CONSUMER_KEY !== undefined && keyFiles === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASTERCARD_SIGNING_KEY_P12_PATH'],
+        message:
+          'MASTERCARD_CONSUMER_KEY needs a signing key: MASTERCARD_SIGNING_KEY_P12_PATH or MASTERCARD_SIGNING_KEY_PEM_PATH',
+      });
+    }
+    if (env.MASTERCARD_CONSUMER_KEY === undefined && keyFiles > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASTERCARD_CONSUMER_KEY'],
+        message: 'a Mastercard signing key needs its consumer key',
+      });
+    }
+    if (
+      env.MASTERCARD_SIGNING_KEY_P12_PATH !== undefined &&
+      env.MASTERCARD_SIGNING_KEY_P12_PASSWORD === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASTERCARD_SIGNING_KEY_P12_PASSWORD'],
+        message: 'a PKCS#12 signing key needs its password',
       });
     }
     if (env.NODE_ENV === 'development') return;
