@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseRefundCeilings } from './processing/decision-rules.js';
 
 /**
  * Variables that may instead be given as `NAME_FILE`, a path whose content is the value. That is
@@ -7,6 +8,7 @@ import { z } from 'zod';
  */
 const SECRET_VARIABLES = [
   'DATABASE_URL',
+  'PSP_API_KEY',
   'WEBHOOK_HMAC_SECRETS',
   'API_TOKENS',
   'TLS_KEY',
@@ -84,6 +86,32 @@ const environmentSchema = z
     MASTERCARD_SIGNING_KEY_ALIAS: z.string().optional(),
     MASTERCARD_SIGNING_KEY_PEM_PATH: z.string().optional(),
 
+    SERVICE_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+    WORKER_CONCURRENCY: integer(4, 1, 64),
+    PSP_URL: z.url().optional(),
+    PSP_API_KEY: z.string().optional(),
+    PSP_TIMEOUT_MS: integer(10_000, 100, 60_000),
+    ETHOCA_OUTCOME_URL: z.url().optional(),
+    ETHOCA_TIMEOUT_MS: integer(10_000, 100, 60_000),
+    OUTCOME_BATCH_SIZE: integer(25, 1, 25),
+    OUTCOME_FLUSH_INTERVAL_MS: integer(500, 50, 60_000),
+    OUTCOME_LEASE_MS: integer(60_000, 1000, 3_600_000),
+    OUTCOME_BACKOFF_BASE_MS: integer(1000, 10, 600_000),
+    OUTCOME_BACKOFF_CAP_MS: integer(300_000, 100, 3_600_000),
+    OUTCOME_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(24).default(12),
+    REFUND_CEILINGS: z
+      .string()
+      .default('USD=500,EUR=500,GBP=400,CAD=650,AUD=750,JPY=75000')
+      .transform((text, ctx) => {
+        try {
+          return parseRefundCeilings(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    MATCH_WINDOW_HOURS: integer(26, 1, 72),
+    UNMATCHED_HOLD_MINUTES: integer(0, 0, 20 * 60),
     SHUTDOWN_GRACE_MS: integer(10_000, 0, 120_000),
     HEADERS_TIMEOUT_MS: integer(10_000, 1000, 10_000),
     REQUEST_TIMEOUT_MS: integer(30_000, 1000, 30_000),
@@ -146,6 +174,21 @@ const environmentSchema = z
       });
     }
     if (env.NODE_ENV === 'development') return;
+    if (env.SERVICE_ROLE !== 'web') {
+      for (const [name, value] of [
+        ['PSP_URL', env.PSP_URL],
+        ['ETHOCA_OUTCOME_URL', env.ETHOCA_OUTCOME_URL],
+        ['MASTERCARD_CONSUMER_KEY', env.MASTERCARD_CONSUMER_KEY],
+      ] as const) {
+        if (value === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `the ${env.SERVICE_ROLE} role needs ${name} outside development`,
+          });
+        }
+      }
+    }
     const modes =
       (env.TLS_CLIENT_CA ? 1 : 0) +
       (env.WEBHOOK_TRUSTED_PROXIES.length > 0 ? 1 : 0) +

@@ -13,6 +13,7 @@ import { createMetrics } from './platform/metrics.js';
 import { migrateDatabase } from './platform/migrate-database.js';
 import { createProducer } from './platform/queue.js';
 import { Lifecycle } from './platform/shutdown.js';
+import { startProcessing } from './processing/start-processing.js';
 import { webhookSettings } from './webhook-settings.js';
 
 function readConfig(): { config: Config; webhook: WebhookSettings } {
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
   const devToken =
     config.API_TOKENS.length === 0 ? `dev-${randomBytes(12).toString('hex')}` : undefined;
   const apiTokens = devToken === undefined ? config.API_TOKENS : [devToken];
+  const processing =
+    config.SERVICE_ROLE === 'web'
+      ? { disabled: 'processing is off: web role' }
+      : await startProcessing({ config, databaseUrl, db: database.db, logger, metrics });
+  if ('disabled' in processing) logger.warn(processing.disabled);
   const lifecycle = new Lifecycle();
   const app = createApp({
     db: database.db,
@@ -107,7 +113,8 @@ async function main(): Promise<void> {
       database: embedded ? 'embedded' : 'url',
       startupMs: Math.round(performance.now() - startedAt),
     },
-    `mastercom-service ${config.SERVICE_VERSION} ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
+    `mastercom-service ${config.SERVICE_VERSION} (${config.SERVICE_ROLE}) ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
+      `${'disabled' in processing ? processing.disabled : processing.describe}; ` +
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
         ? ''
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
       'shutting down: readiness is 503, draining requests',
     );
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
+    if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
     await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
     await database.close();
     await embedded?.stop();
