@@ -9,7 +9,13 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { refusal, type Refusal } from './support/envelope.js';
 import { countAlerts } from './support/stored.js';
-import { DEFAULT_HMAC_SECRET, deliver, useTestApp, type App } from './support/test-app.js';
+import {
+  DEFAULT_HMAC_SECRET,
+  deliver,
+  sendAsIs,
+  useTestApp,
+  type App,
+} from './support/test-app.js';
 
 const t = useTestApp();
 const now = () => Math.floor(Date.now() / 1000);
@@ -27,6 +33,7 @@ function post(app: App, body: string | Buffer, headers: Record<string, string>):
     .post('/api/v6/webhooks/ethoca')
     .set('content-type', 'application/json')
     .set(headers)
+    .serialize(sendAsIs)
     .send(body);
 }
 

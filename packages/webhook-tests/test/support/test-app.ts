@@ -163,7 +163,16 @@ export function deliver(
     .post('/api/v6/webhooks/ethoca')
     .set('content-type', options.contentType ?? 'application/json')
     .set({ ...signature, ...options.headers })
+    .serialize(sendAsIs)
     .send(bytes);
+}
+
+/**
+ * superagent JSON-encodes every non-string body under a JSON content type, a Buffer included
+ * (as `{"type":"Buffer",...}`); the webhook must receive exactly the bytes that were signed.
+ */
+export function sendAsIs(body: unknown): string {
+  return body as string;
 }
 
 /** GETs an operator API path with the suite's bearer token. */
