@@ -84,7 +84,11 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const stats = deps.stats ?? new WebhookStats();
-  const ingestDeps = { db: deps.db, queue: deps.queue, memberTimeZone: deps.webhook.memberTimeZone };
+  const ingestDeps = {
+    db: deps.db,
+    queue: deps.queue,
+    memberTimeZone: deps.webhook.memberTimeZone,
+  };
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
   app.use(
     ethocaWebhookRouter({
@@ -111,10 +115,20 @@ export function createApp(deps: AppDeps): Express {
     }
     if (isTransientDatabaseError(error)) {
       res.set('Retry-After', '5');
-      sendProblem(res, 503, 'Service unavailable', 'the database is unavailable; try again shortly');
+      sendProblem(
+        res,
+        503,
+        'Service unavailable',
+        'the database is unavailable; try again shortly',
+      );
       return;
     }
-    sendProblem(res, 500, 'Internal error', 'the request failed; see the service log for its request id');
+    sendProblem(
+      res,
+      500,
+      'Internal error',
+      'the request failed; see the service log for its request id',
+    );
   };
   app.use(lastResort);
   return app;

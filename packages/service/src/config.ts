@@ -40,7 +40,9 @@ const environmentSchema = z
     SERVICE_VERSION: z.string().default('0.1.0'),
     HOST: z.string().default('0.0.0.0'),
     PORT: integer(8080, 0, 65535),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
 
     DATABASE_URL: z
       .string()
@@ -84,10 +86,18 @@ const environmentSchema = z
   .superRefine((env, ctx) => {
     const tlsParts = [env.TLS_CERT, env.TLS_KEY].filter((part) => part !== undefined).length;
     if (tlsParts === 1) {
-      ctx.addIssue({ code: 'custom', path: ['TLS_CERT'], message: 'TLS_CERT and TLS_KEY go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TLS_CERT'],
+        message: 'TLS_CERT and TLS_KEY go together',
+      });
     }
     if (env.TLS_CLIENT_CA !== undefined && tlsParts !== 2) {
-      ctx.addIssue({ code: 'custom', path: ['TLS_CLIENT_CA'], message: 'mTLS needs TLS_CERT and TLS_KEY too' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TLS_CLIENT_CA'],
+        message: 'mTLS needs TLS_CERT and TLS_KEY too',
+      });
     }
     if (env.NODE_ENV === 'development') return;
     const modes =
@@ -103,10 +113,18 @@ const environmentSchema = z
       });
     }
     if (env.API_TOKENS.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: 'outside development the read API needs bearer tokens' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_TOKENS'],
+        message: 'outside development the read API needs bearer tokens',
+      });
     }
     if (env.NODE_ENV === 'production' && env.DATABASE_URL === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs DATABASE_URL; the embedded database is for development' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'production needs DATABASE_URL; the embedded database is for development',
+      });
     }
   });
 
@@ -137,7 +155,9 @@ function resolveSecretFiles(
     try {
       resolved[name] = readFile(path).trim();
     } catch (error) {
-      problems.push(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      problems.push(
+        `${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
   }
   // An empty variable means "not set", as it does for most tools people use with .env files.
@@ -158,7 +178,12 @@ export function loadConfig(
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.');
       const given = resolved[name];
-      const shown = given === undefined ? 'missing' : SECRET_VARIABLES.some((secret) => secret === name) ? 'set' : JSON.stringify(given);
+      const shown =
+        given === undefined
+          ? 'missing'
+          : SECRET_VARIABLES.some((secret) => secret === name)
+            ? 'set'
+            : JSON.stringify(given);
       problems.push(`${name}: ${issue.message} (${shown})`);
     }
   }

@@ -31,7 +31,12 @@ function readConfig(): { config: Config; webhook: WebhookSettings } {
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const { config, webhook } = readConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, service: 'mastercom-service', version: config.SERVICE_VERSION, env: config.DD_ENV });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    service: 'mastercom-service',
+    version: config.SERVICE_VERSION,
+    env: config.DD_ENV,
+  });
   const metrics = createMetrics({
     agentHost: config.DD_AGENT_HOST,
     port: config.DD_DOGSTATSD_PORT,
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
 
   // Configuration demands tokens outside development; on a laptop a fresh one per start is
   // enough to try the read API, and it is printed in the start line for that reason.
-  const devToken = config.API_TOKENS.length === 0 ? `dev-${randomBytes(12).toString('hex')}` : undefined;
+  const devToken =
+    config.API_TOKENS.length === 0 ? `dev-${randomBytes(12).toString('hex')}` : undefined;
   const apiTokens = devToken === undefined ? config.API_TOKENS : [devToken];
   const lifecycle = new Lifecycle();
   const app = createApp({
@@ -96,7 +102,11 @@ async function main(): Promise<void> {
     ? `embedded PostgreSQL ${embedded.version} (data in ${embedded.dataDir})`
     : `PostgreSQL at ${redactUrl(databaseUrl)}`;
   logger.info(
-    { port, database: embedded ? 'embedded' : 'url', startupMs: Math.round(performance.now() - startedAt) },
+    {
+      port,
+      database: embedded ? 'embedded' : 'url',
+      startupMs: Math.round(performance.now() - startedAt),
+    },
     `mastercom-service ${config.SERVICE_VERSION} ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
@@ -109,7 +119,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     lifecycle.beginShutdown();
-    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: readiness is 503, draining requests');
+    logger.info(
+      { signal, graceMs: config.SHUTDOWN_GRACE_MS },
+      'shutting down: readiness is 503, draining requests',
+    );
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
     await database.close();

@@ -8,4 +8,6 @@ if (url === undefined || url === '') {
   process.exit(2);
 }
 const applied = await migrateDatabase(url);
-console.log(applied.length === 0 ? 'migrate: already up to date' : `migrate: applied ${applied.join(', ')}`);
+console.log(
+  applied.length === 0 ? 'migrate: already up to date' : `migrate: applied ${applied.join(', ')}`,
+);

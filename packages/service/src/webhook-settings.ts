@@ -1,5 +1,8 @@
 import type { WebhookSettings } from './app.js';
-import { validateDeliveryAuthOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
+import {
+  validateDeliveryAuthOptions,
+  type DeliveryAuthOptions,
+} from './alerts/authentication/index.js';
 import { ConfigError, type Config } from './config.js';
 
 /**
@@ -22,7 +25,10 @@ export function webhookSettings(config: Config): WebhookSettings {
     hmac:
       config.WEBHOOK_HMAC_SECRETS.length === 0
         ? undefined
-        : { secrets: config.WEBHOOK_HMAC_SECRETS, toleranceSeconds: config.WEBHOOK_HMAC_TOLERANCE_SECONDS },
+        : {
+            secrets: config.WEBHOOK_HMAC_SECRETS,
+            toleranceSeconds: config.WEBHOOK_HMAC_TOLERANCE_SECONDS,
+          },
   };
   const problems = validateDeliveryAuthOptions(auth, { environment: config.NODE_ENV });
   if (problems.length > 0) throw new ConfigError(problems);

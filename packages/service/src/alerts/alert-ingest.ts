@@ -36,10 +36,14 @@ export interface IngestDeps {
  * redelivered alert (same alertId) changes nothing and is reported as a duplicate, so Ethoca can
  * retry as often as it likes. Resolves only after the commit: callers acknowledge on resolution.
  */
-export async function ingestAlerts(deps: IngestDeps, alerts: readonly AlertToStore[]): Promise<IngestResult[]> {
+export async function ingestAlerts(
+  deps: IngestDeps,
+  alerts: readonly AlertToStore[],
+): Promise<IngestResult[]> {
   if (alerts.length === 0) return [];
   const firstOfEach = new Map<string, AlertToStore>();
-  for (const alert of alerts) if (!firstOfEach.has(alert.alertId)) firstOfEach.set(alert.alertId, alert);
+  for (const alert of alerts)
+    if (!firstOfEach.has(alert.alertId)) firstOfEach.set(alert.alertId, alert);
   const unique = [...firstOfEach.values()];
   const zone = deps.memberTimeZone;
 

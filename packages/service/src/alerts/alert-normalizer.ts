@@ -1,4 +1,10 @@
-import { alertCard, parseLocalTimestamp, redactAlert, type EthocaAlert, type LocalTimestamp } from '@mastercom/contracts';
+import {
+  alertCard,
+  parseLocalTimestamp,
+  redactAlert,
+  type EthocaAlert,
+  type LocalTimestamp,
+} from '@mastercom/contracts';
 import type { AlertToStore } from './alert-ingest.js';
 import { maskCardNumbersDeep } from './card-redaction.js';
 

@@ -11,13 +11,22 @@ import { fieldProblems, sendProblem } from '../platform/problem-details.js';
 import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
-export function alertReadRouter(deps: { db: Kysely<Database>; requireToken: RequestHandler }): Router {
+export function alertReadRouter(deps: {
+  db: Kysely<Database>;
+  requireToken: RequestHandler;
+}): Router {
   const router = Router();
 
   router.get('/api/v6/alerts', deps.requireToken, async (req, res) => {
     const query = alertListQuerySchema.safeParse(req.query);
     if (!query.success) {
-      sendProblem(res, 400, 'Invalid query', 'the alert list query has invalid parameters', fieldProblems(query.error));
+      sendProblem(
+        res,
+        400,
+        'Invalid query',
+        'the alert list query has invalid parameters',
+        fieldProblems(query.error),
+      );
       return;
     }
     const cursor = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor);
@@ -30,7 +39,8 @@ export function alertReadRouter(deps: { db: Kysely<Database>; requireToken: Requ
     const page = await listAlerts(deps.db, {
       status: query.data.status,
       alertType: query.data.type,
-      receivedFrom: query.data.receivedFrom === undefined ? undefined : new Date(query.data.receivedFrom),
+      receivedFrom:
+        query.data.receivedFrom === undefined ? undefined : new Date(query.data.receivedFrom),
       receivedTo: query.data.receivedTo === undefined ? undefined : new Date(query.data.receivedTo),
       cursor,
       limit: query.data.limit,
@@ -46,10 +56,18 @@ export function alertReadRouter(deps: { db: Kysely<Database>; requireToken: Requ
     const alertId = String(req.params.alertId);
     const found = await findAlert(deps.db, alertId);
     if (found === undefined) {
-      sendProblem(res, 404, 'Not found', `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`);
+      sendProblem(
+        res,
+        404,
+        'Not found',
+        `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`,
+      );
       return;
     }
-    const body: StoredAlertDetail = { ...toStoredAlert(found.alert), events: found.events.map(toEvent) };
+    const body: StoredAlertDetail = {
+      ...toStoredAlert(found.alert),
+      events: found.events.map(toEvent),
+    };
     res.json(body);
   });
 
@@ -70,10 +88,17 @@ function toStoredAlert(row: AlertRow): StoredAlert {
     },
     amount: { value: Number(row.amount_value), currencyCode: row.amount_currency },
     ...(row.chargeback_amount_value !== null && row.chargeback_amount_currency !== null
-      ? { chargebackAmount: { value: Number(row.chargeback_amount_value), currencyCode: row.chargeback_amount_currency } }
+      ? {
+          chargebackAmount: {
+            value: Number(row.chargeback_amount_value),
+            currencyCode: row.chargeback_amount_currency,
+          },
+        }
       : {}),
     card: { bin: row.card_bin ?? '', last4: row.card_last4 ?? '' },
-    ...(row.acquirer_reference_number === null ? {} : { acquirerReferenceNumber: row.acquirer_reference_number }),
+    ...(row.acquirer_reference_number === null
+      ? {}
+      : { acquirerReferenceNumber: row.acquirer_reference_number }),
     merchantDescriptor: row.merchant_descriptor ?? '',
     payload,
   };

@@ -14,7 +14,10 @@ export function maskCardNumbersDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskCardNumbersDeep);
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [maskCardNumbersInText(key), maskCardNumbersDeep(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        maskCardNumbersInText(key),
+        maskCardNumbersDeep(inner),
+      ]),
     );
   }
   return value;

@@ -1,5 +1,9 @@
 import type { EthocaWebhookHealth } from '@mastercom/contracts';
-import { OUTCOME_CRITICAL_AGE_MS, OUTCOME_DEADLINE_MS, OUTCOME_WARNING_AGE_MS } from '@mastercom/contracts/slo';
+import {
+  OUTCOME_CRITICAL_AGE_MS,
+  OUTCOME_DEADLINE_MS,
+  OUTCOME_WARNING_AGE_MS,
+} from '@mastercom/contracts/slo';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
@@ -14,7 +18,11 @@ const HOUR_MS = 3_600_000;
  * the last alert arrived, what this replica accepted and refused, what is waiting and how close
  * open alerts are to Ethoca's 24 h outcome deadline.
  */
-export function webhookHealthRouter(deps: { db: Kysely<Database>; auth: DeliveryAuthOptions; stats: WebhookStats }): Router {
+export function webhookHealthRouter(deps: {
+  db: Kysely<Database>;
+  auth: DeliveryAuthOptions;
+  stats: WebhookStats;
+}): Router {
   const router = Router();
   const modes: EthocaWebhookHealth['authenticationModes'] = [
     ...(deps.auth.mtls ? (['mtls'] as const) : []),
@@ -30,22 +38,31 @@ export function webhookHealthRouter(deps: { db: Kysely<Database>; auth: Delivery
         deadlineHours: OUTCOME_DEADLINE_MS / HOUR_MS,
       });
     } catch (error) {
-      res.status(503).set('Cache-Control', 'no-store').json({
-        status: 'unavailable',
-        detail: `database: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      res
+        .status(503)
+        .set('Cache-Control', 'no-store')
+        .json({
+          status: 'unavailable',
+          detail: `database: ${error instanceof Error ? error.message : String(error)}`,
+        });
       return;
     }
     const late = backlog.deadlines.critical + backlog.deadlines.overdue;
     const body: EthocaWebhookHealth = {
       status: late > 0 ? 'degraded' : 'ok',
       lastAlertReceivedAt: backlog.lastReceivedAt?.toISOString() ?? null,
-      counts: { accepted: deps.stats.accepted, duplicate: deps.stats.duplicate, rejected: deps.stats.rejected },
+      counts: {
+        accepted: deps.stats.accepted,
+        duplicate: deps.stats.duplicate,
+        rejected: deps.stats.rejected,
+      },
       authenticationModes: modes,
       backlog: {
         unprocessed: backlog.unprocessed,
         oldestAgeSeconds:
-          backlog.oldestUnprocessedAt === null ? null : Math.max(0, (Date.now() - backlog.oldestUnprocessedAt.getTime()) / 1000),
+          backlog.oldestUnprocessedAt === null
+            ? null
+            : Math.max(0, (Date.now() - backlog.oldestUnprocessedAt.getTime()) / 1000),
       },
       deadlines: backlog.deadlines,
     };

@@ -29,7 +29,11 @@ export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
 const RETRY_AFTER_SECONDS = 5;
 
 // These three say our own configuration or code is wrong, not the caller: a 500 and an alert.
-const SERVER_SIDE_AUTH_FAILURES = new Set(['auth_not_configured', 'auth_misconfigured', 'verification_error']);
+const SERVER_SIDE_AUTH_FAILURES = new Set([
+  'auth_not_configured',
+  'auth_misconfigured',
+  'verification_error',
+]);
 
 export interface WebhookDeps {
   /** Stores alerts and enqueues their jobs; resolves only after the commit. */
@@ -52,12 +56,22 @@ export interface WebhookDeps {
  */
 export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
-  const fail = (res: Response, status: number, reasonCode: string, description: string, recoverable = false) => {
+  const fail = (
+    res: Response,
+    status: number,
+    reasonCode: string,
+    description: string,
+    recoverable = false,
+  ) => {
     deps.stats.record({ accepted: 0, duplicate: 0, rejected: 1 });
     deps.metrics.increment('webhook.rejected', 1, [`reason:${reasonCode.toLowerCase()}`]);
     res
       .status(status)
-      .json(ethocaErrorEnvelope([ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable })]));
+      .json(
+        ethocaErrorEnvelope([
+          ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable }),
+        ]),
+      );
   };
 
   router.post(
@@ -68,9 +82,16 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         fail(res, 400, ETHOCA_REASON_CODES.validation, 'body: a delivery needs a JSON body');
         return;
       }
-      const charset = /;\s*charset="?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+      const charset = /;\s*charset="?([^";\s]+)/i
+        .exec(req.get('content-type') ?? '')?.[1]
+        ?.toLowerCase();
       if (type === false || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        fail(res, 415, ETHOCA_REASON_CODES.unsupportedMediaType, 'content-type: must be application/json (UTF-8)');
+        fail(
+          res,
+          415,
+          ETHOCA_REASON_CODES.unsupportedMediaType,
+          'content-type: must be application/json (UTF-8)',
+        );
         return;
       }
       next();
@@ -81,11 +102,24 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     async (req, res) => {
       const started = performance.now();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const auth = deps.allowUnauthenticated && !hasAnyMode(deps.auth) ? undefined : authenticateDelivery(req, raw, deps.auth);
+      const auth =
+        deps.allowUnauthenticated && !hasAnyMode(deps.auth)
+          ? undefined
+          : authenticateDelivery(req, raw, deps.auth);
       if (auth !== undefined && !auth.ok) {
         const serverSide = SERVER_SIDE_AUTH_FAILURES.has(auth.reason);
-        req.log.warn({ reason: auth.reason, detail: auth.detail }, 'delivery refused by authentication');
-        fail(res, serverSide ? 500 : 401, ETHOCA_REASON_CODES.unauthenticated, serverSide ? 'authentication is misconfigured on the receiver' : `authentication failed: ${auth.reason}`);
+        req.log.warn(
+          { reason: auth.reason, detail: auth.detail },
+          'delivery refused by authentication',
+        );
+        fail(
+          res,
+          serverSide ? 500 : 401,
+          ETHOCA_REASON_CODES.unauthenticated,
+          serverSide
+            ? 'authentication is misconfigured on the receiver'
+            : `authentication failed: ${auth.reason}`,
+        );
         return;
       }
 
@@ -95,7 +129,12 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
       if (exceedsDepth(body.value, MAX_DELIVERY_DEPTH)) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, `body: nested deeper than ${MAX_DELIVERY_DEPTH} levels`);
+        fail(
+          res,
+          400,
+          ETHOCA_REASON_CODES.validation,
+          `body: nested deeper than ${MAX_DELIVERY_DEPTH} levels`,
+        );
         return;
       }
       const delivery = splitAlertDelivery(body.value);
@@ -104,12 +143,19 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
       if (delivery.alerts.length > deps.maxAlertsPerDelivery) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, `alerts: at most ${deps.maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`);
+        fail(
+          res,
+          400,
+          ETHOCA_REASON_CODES.validation,
+          `alerts: at most ${deps.maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`,
+        );
         return;
       }
 
       const parsed = delivery.alerts.map((item) => ({ item, result: validateAlert(item) }));
-      const valid = parsed.flatMap(({ result }) => (result.success ? [normalizeAlert(result.data)] : []));
+      const valid = parsed.flatMap(({ result }) =>
+        result.success ? [normalizeAlert(result.data)] : [],
+      );
 
       let results: IngestResult[];
       try {
@@ -119,18 +165,16 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         req.log.error({ err: error }, 'database unavailable: delivery not acknowledged');
         deps.metrics.increment('webhook.unavailable');
         res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        res
-          .status(503)
-          .json(
-            ethocaErrorEnvelope([
-              ethocaErrorItem({
-                source: ALERTS_DELIVERY_SOURCE,
-                reasonCode: ETHOCA_REASON_CODES.unavailable,
-                description: 'alerts could not be stored; nothing was acknowledged, deliver again',
-                recoverable: true,
-              }),
-            ]),
-          );
+        res.status(503).json(
+          ethocaErrorEnvelope([
+            ethocaErrorItem({
+              source: ALERTS_DELIVERY_SOURCE,
+              reasonCode: ETHOCA_REASON_CODES.unavailable,
+              description: 'alerts could not be stored; nothing was acknowledged, deliver again',
+              recoverable: true,
+            }),
+          ]),
+        );
         return;
       }
 
@@ -146,7 +190,10 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         alertResponses: parsed.map(({ item, result }) =>
           result.success
             ? alertSuccess(result.data.alertId)
-            : alertFailure(acknowledgementAlertId(item), validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE)),
+            : alertFailure(
+                acknowledgementAlertId(item),
+                validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE),
+              ),
         ),
       };
       res.status(200).json(acknowledgement);
@@ -160,16 +207,31 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     fail(res, 405, 'METHOD_NOT_ALLOWED', 'method: the webhook accepts POST only');
   });
 
-  const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req: Request, res: Response, next) => {
+  const bodyErrors: ErrorRequestHandler = (
+    error: { type?: string; status?: number },
+    req: Request,
+    res: Response,
+    next,
+  ) => {
     if (error.type === 'entity.too.large') {
       // The rest of an oversized body is not read; closing stops the sender from streaming it.
       // The header has to be set before the answer is sent, or setting it throws.
       res.set('Connection', 'close');
-      fail(res, 413, ETHOCA_REASON_CODES.payloadTooLarge, `body: larger than ${deps.bodyLimitBytes} bytes`);
+      fail(
+        res,
+        413,
+        ETHOCA_REASON_CODES.payloadTooLarge,
+        `body: larger than ${deps.bodyLimitBytes} bytes`,
+      );
       return;
     }
     if (error.type === 'encoding.unsupported') {
-      fail(res, 415, ETHOCA_REASON_CODES.unsupportedMediaType, 'content-encoding: send the body uncompressed');
+      fail(
+        res,
+        415,
+        ETHOCA_REASON_CODES.unsupportedMediaType,
+        'content-encoding: send the body uncompressed',
+      );
       return;
     }
     if (error.type === 'request.aborted') {
@@ -195,11 +257,16 @@ function validateAlert(item: unknown): AlertValidation {
   const path = findUnstorableText(result.data);
   if (path === undefined) return result;
   const message = 'contains a NUL character or an unpaired surrogate, which cannot be stored';
-  return { success: false, error: new z.ZodError([{ code: 'custom', path, message, input: undefined }]) };
+  return {
+    success: false,
+    error: new z.ZodError([{ code: 'custom', path, message, input: undefined }]),
+  };
 }
 
 function hasAnyMode(options: DeliveryAuthOptions): boolean {
-  return options.mtls !== undefined || options.trustedProxy !== undefined || options.hmac !== undefined;
+  return (
+    options.mtls !== undefined || options.trustedProxy !== undefined || options.hmac !== undefined
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -216,6 +283,9 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; rea
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, reason: `body: not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'})` };
+    return {
+      ok: false,
+      reason: `body: not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'})`,
+    };
   }
 }

@@ -15,7 +15,9 @@ const UNREACHABLE = 'postgres://nobody@127.0.0.1:1/none';
 
 function appWithUnreachableDatabase() {
   return createApp({
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: UNREACHABLE }) }) }),
+    db: new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: UNREACHABLE }) }),
+    }),
     queue: new PgBoss({ connectionString: UNREACHABLE }),
     lifecycle: new Lifecycle(),
     logger: createLogger({ level: 'silent', service: 'test', version: 'test' }),

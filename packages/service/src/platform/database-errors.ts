@@ -10,7 +10,17 @@ export function isTransientDatabaseError(error: unknown): boolean {
     // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator
     // intervention (57014 is a statement timeout), 40 transaction rollback (deadlock, serialization).
     if (/^(08|53|57|40)/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) {
+    if (
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'EPIPE',
+        'EHOSTUNREACH',
+        'ENOTFOUND',
+        'EAI_AGAIN',
+      ].includes(code)
+    ) {
       return true;
     }
   }

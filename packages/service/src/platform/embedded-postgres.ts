@@ -23,7 +23,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  * `dataDir` across restarts. For development only: production configuration refuses to start
  * without DATABASE_URL.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<EmbeddedPostgres> {
   const absoluteDir = resolve(dataDir);
   const EmbeddedPostgresServer = await importWithoutExitHooks();
   const port = await freePort();
@@ -55,7 +58,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     throw new Error(`embedded PostgreSQL did not start:\n${serverLog.join('')}`, { cause: error });
   }
 
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const { rows } = await admin.query<{ exists: boolean; version: string }>(

@@ -6,7 +6,12 @@ import { installQueueSchema } from './queue.js';
  * run again: applied migrations are skipped and an existing queue is kept.
  */
 export async function migrateDatabase(url: string): Promise<string[]> {
-  const database = createDatabase({ url, poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 });
+  const database = createDatabase({
+    url,
+    poolMax: 2,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 60_000,
+  });
   try {
     const applied = await migrateToLatest(database.db);
     await installQueueSchema(url);

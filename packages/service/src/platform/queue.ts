@@ -14,7 +14,13 @@ export interface ProcessAlertJob {
  * migrations switched off never has to create schema objects.
  */
 export async function installQueueSchema(connectionString: string): Promise<void> {
-  const boss = new PgBoss({ connectionString, supervise: false, schedule: false, migrate: true, max: 2 });
+  const boss = new PgBoss({
+    connectionString,
+    supervise: false,
+    schedule: false,
+    migrate: true,
+    max: 2,
+  });
   boss.on('error', () => undefined);
   await boss.start();
   try {
@@ -31,7 +37,13 @@ export async function installQueueSchema(connectionString: string): Promise<void
  * maintenance belongs to the worker role and schema changes to `migrate`.
  */
 export function createProducer(connectionString: string): PgBoss {
-  const boss = new PgBoss({ connectionString, supervise: false, schedule: false, migrate: false, max: 2 });
+  const boss = new PgBoss({
+    connectionString,
+    supervise: false,
+    schedule: false,
+    migrate: false,
+    max: 2,
+  });
   return boss;
 }
 

@@ -31,7 +31,9 @@ if (!Number.isInteger(count) || count < 1 || count > 100 || !Number.isInteger(se
   console.error(USAGE);
   process.exit(2);
 }
-const secrets = (process.env.WEBHOOK_HMAC_SECRETS ?? '').split(/[\s,]+/).filter((secret) => secret.length > 0);
+const secrets = (process.env.WEBHOOK_HMAC_SECRETS ?? '')
+  .split(/[\s,]+/)
+  .filter((secret) => secret.length > 0);
 const endpoint = new URL('/api/v6/webhooks/ethoca', values.url);
 const { alerts } = createAlertDelivery(seed, count);
 const deliveries = values.single ? alerts.map((alert) => alert as unknown) : [{ alerts }];
@@ -41,12 +43,19 @@ for (const delivery of deliveries) {
   const body = JSON.stringify(delivery);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (secrets.length > 0) Object.assign(headers, standardWebhookHeaders({ secret: secrets, body }));
-  const response = await fetch(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   const ack = response.ok ? alertAcknowledgementSchema.safeParse(JSON.parse(text)) : undefined;
   if (ack?.success) {
     for (const entry of ack.data.alertResponses) {
-      console.log(`${entry.status.padEnd(7)} ${entry.alertId ?? '(no id)'}${entry.errors ? ` ${JSON.stringify(entry.errors)}` : ''}`);
+      console.log(
+        `${entry.status.padEnd(7)} ${entry.alertId ?? '(no id)'}${entry.errors ? ` ${JSON.stringify(entry.errors)}` : ''}`,
+      );
       if (entry.status !== 'SUCCESS') failed = true;
     }
   } else {
@@ -54,5 +63,7 @@ for (const delivery of deliveries) {
     failed = true;
   }
 }
-console.log(`${alerts.length} alert(s) sent to ${endpoint.href}${secrets.length > 0 ? ' (signed)' : ''}; seed ${seed}`);
+console.log(
+  `${alerts.length} alert(s) sent to ${endpoint.href}${secrets.length > 0 ? ' (signed)' : ''}; seed ${seed}`,
+);
 process.exit(failed ? 1 : 0);

@@ -19,7 +19,10 @@ export interface TcpFaultProxy {
  * A TCP proxy on loopback between a client and a server (here: the service and PostgreSQL), so a
  * test can take the server away and bring it back without touching the server other tests share.
  */
-export async function startTcpFaultProxy(target: { host: string; port: number }): Promise<TcpFaultProxy> {
+export async function startTcpFaultProxy(target: {
+  host: string;
+  port: number;
+}): Promise<TcpFaultProxy> {
   const open = new Set<Socket>();
   let cutMode: CutMode | undefined;
 
@@ -47,7 +50,8 @@ export async function startTcpFaultProxy(target: { host: string; port: number })
     server.listen(0, '127.0.0.1', resolve);
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fault proxy has no TCP address');
+  if (address === null || typeof address === 'string')
+    throw new Error('fault proxy has no TCP address');
 
   return {
     port: address.port,

@@ -30,7 +30,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
   await sql`CREATE INDEX alerts_received_at_idx ON alerts (received_at, alert_id)`.execute(db);
   await sql`CREATE INDEX alerts_status_received_at_idx ON alerts (status, received_at)`.execute(db);
-  await sql`CREATE INDEX alerts_arn_idx ON alerts (acquirer_reference_number) WHERE acquirer_reference_number IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX alerts_arn_idx ON alerts (acquirer_reference_number) WHERE acquirer_reference_number IS NOT NULL`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE alert_events (
