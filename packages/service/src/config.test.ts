@@ -49,6 +49,26 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL: production needs DATABASE_URL/);
   });
 
+  it('makes the worker role name the PSP, Ethoca and the Mastercard key outside development', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'test',
+      SERVICE_ROLE: 'worker',
+      WEBHOOK_HMAC_SECRETS: 'whsec_c2VjcmV0',
+      API_TOKENS: 't',
+    });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'ETHOCA_OUTCOME_URL',
+      'MASTERCARD_CONSUMER_KEY',
+      'PSP_URL',
+    ]);
+  });
+
+  it('refuses a malformed refund ceiling table, naming the entry', () => {
+    expect(problemsOf({ REFUND_CEILINGS: 'USD=500,dollars' })).toEqual([
+      expect.stringContaining('refund ceiling "dollars" is not CUR=amount'),
+    ]);
+  });
+
   it('reads secrets from *_FILE paths, trimmed', () => {
     const files: Record<string, string> = {
       '/run/secrets/db': 'postgres://svc@db/mastercom\n',
@@ -57,6 +77,7 @@ describe('loadConfig', () => {
     const config = loadConfig(
       {
         NODE_ENV: 'test',
+        SERVICE_ROLE: 'web',
         DATABASE_URL_FILE: '/run/secrets/db',
         API_TOKENS_FILE: '/run/secrets/tokens',
         WEBHOOK_HMAC_SECRETS: 'whsec_c2VjcmV0',

@@ -10,4 +10,5 @@ export { createLogger, type Logger } from './platform/logger.js';
 export { createMetrics, type Metrics } from './platform/metrics.js';
 export { Lifecycle } from './platform/shutdown.js';
 export { WebhookStats } from './alerts/webhook-stats.js';
-export type { DeliveryAuthOptions } from './alerts/authentication/index.js';
+export { httpsServerOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
+export { createHttpServer, type HttpServerOptions } from './platform/http-server.js';

@@ -6,7 +6,7 @@ import {
   type LocalTimestamp,
 } from '@mastercom/contracts';
 import type { AlertToStore } from './alert-ingest.js';
-import { maskCardNumbersDeep } from './card-redaction.js';
+import { maskCardNumbersDeep, maskCardNumbersInText } from './card-redaction.js';
 
 /**
  * Turns a validated alert into what is stored. The card number is reduced to BIN + last 4 here,
@@ -24,8 +24,13 @@ export function normalizeAlert(alert: EthocaAlert): AlertToStore {
     chargebackAmount: alert.chargebackAmount
       ? { value: alert.chargebackAmount.value, currencyCode: alert.chargebackAmount.currencyCode }
       : null,
-    acquirerReferenceNumber: alert.acquirerReferenceNumber ?? null,
-    merchantDescriptor: alert.merchantDescriptor,
+    // Free-text fields that get their own column are masked like the payload: a descriptor or
+    // reference is typed by people, and a card number typed into one must not be stored.
+    acquirerReferenceNumber:
+      alert.acquirerReferenceNumber == null
+        ? null
+        : maskCardNumbersInText(alert.acquirerReferenceNumber),
+    merchantDescriptor: maskCardNumbersInText(alert.merchantDescriptor),
     alertTimestamp: localTimestamp(alert.alertTimestamp, 'alertTimestamp'),
     transactionTimestamp: localTimestamp(alert.transactionTimestamp, 'transactionTimestamp'),
     payload: maskCardNumbersDeep(redactAlert(alert)) as Record<string, unknown>,

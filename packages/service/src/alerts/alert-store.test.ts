@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from './alert-store.js';
 describe('alert list cursors', () => {
   it('round-trip the keyset position', () => {
     const cursor = {
-      receivedAt: new Date('2026-11-26T10:00:00.123Z'),
+      receivedAt: '2026-11-26T10:00:00.123456Z',
       alertId: 'B7QK2M9XW4ZP1RT8LN3VD6HCY',
     };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);

@@ -11,16 +11,22 @@ export interface AlertListFilter {
   limit: number;
 }
 
-/** Keyset position: the list is ordered newest first by (received_at, alert_id). */
+/**
+ * Keyset position: the list is ordered newest first by (received_at, alert_id). `receivedAt` is
+ * the UTC instant with PostgreSQL's full microsecond precision: a JavaScript Date keeps only
+ * milliseconds, and a cursor cut to milliseconds would skip every later row of the same
+ * millisecond (all alerts of one delivery share one received_at).
+ */
 export interface AlertCursor {
-  receivedAt: Date;
+  receivedAt: string;
   alertId: string;
 }
 
+// eslint-disable-next-line security/detect-unsafe-regex -- fixed-width fields; matching is linear
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+
 export function encodeCursor(cursor: AlertCursor): string {
-  return Buffer.from(JSON.stringify([cursor.receivedAt.toISOString(), cursor.alertId])).toString(
-    'base64url',
-  );
+  return Buffer.from(JSON.stringify([cursor.receivedAt, cursor.alertId])).toString('base64url');
 }
 
 /** Returns undefined for anything that is not a cursor this service issued. */
@@ -30,8 +36,9 @@ export function decodeCursor(value: string): AlertCursor | undefined {
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [receivedAt, alertId] = parsed as unknown[];
     if (typeof receivedAt !== 'string' || typeof alertId !== 'string') return undefined;
-    const date = new Date(receivedAt);
-    return Number.isNaN(date.getTime()) ? undefined : { receivedAt: date, alertId };
+    if (!CURSOR_INSTANT.test(receivedAt) || Number.isNaN(new Date(receivedAt).getTime()))
+      return undefined;
+    return { receivedAt, alertId };
   } catch {
     return undefined;
   }
@@ -50,10 +57,15 @@ export async function listAlerts(
   const cursor = filter.cursor;
   if (cursor !== undefined) {
     query = query.where(
-      sql<boolean>`(received_at, alert_id) < (${cursor.receivedAt}, ${cursor.alertId})`,
+      sql<boolean>`(received_at, alert_id) < (${cursor.receivedAt}::timestamptz, ${cursor.alertId})`,
     );
   }
   const rows = await query
+    .select(
+      sql<string>`to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+        'cursor_received_at',
+      ),
+    )
     .orderBy('received_at', 'desc')
     .orderBy('alert_id', 'desc')
     .limit(filter.limit + 1)
@@ -62,9 +74,9 @@ export async function listAlerts(
   const last = page.at(-1);
   const next =
     rows.length > filter.limit && last
-      ? { receivedAt: last.received_at, alertId: last.alert_id }
+      ? { receivedAt: last.cursor_received_at, alertId: last.alert_id }
       : null;
-  return { rows: page, next };
+  return { rows: page.map(({ cursor_received_at: _cursor, ...row }) => row), next };
 }
 
 export async function findAlert(

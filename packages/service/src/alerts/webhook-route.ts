@@ -10,14 +10,17 @@ import {
   splitAlertDelivery,
   validationErrorItems,
   type AlertAcknowledgement,
+  type EthocaAlert,
 } from '@mastercom/contracts';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import * as z from 'zod';
 import { isTransientDatabaseError } from '../platform/database-errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { AlertToStore, IngestResult } from './alert-ingest.js';
 import { normalizeAlert } from './alert-normalizer.js';
 import { authenticateDelivery, type DeliveryAuthOptions } from './authentication/index.js';
+import { exceedsDepth, findUnstorableText, MAX_DELIVERY_DEPTH } from './storable-json.js';
 import type { WebhookStats } from './webhook-stats.js';
 
 export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
@@ -125,6 +128,15 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         fail(res, 400, ETHOCA_REASON_CODES.validation, body.reason);
         return;
       }
+      if (exceedsDepth(body.value, MAX_DELIVERY_DEPTH)) {
+        fail(
+          res,
+          400,
+          ETHOCA_REASON_CODES.validation,
+          `body: nested deeper than ${MAX_DELIVERY_DEPTH} levels`,
+        );
+        return;
+      }
       const delivery = splitAlertDelivery(body.value);
       if (!delivery.ok) {
         fail(res, 400, ETHOCA_REASON_CODES.validation, delivery.reason);
@@ -140,10 +152,7 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
 
-      const parsed = delivery.alerts.map((item) => ({
-        item,
-        result: ethocaAlertSchema.safeParse(item),
-      }));
+      const parsed = delivery.alerts.map((item) => ({ item, result: validateAlert(item) }));
       const valid = parsed.flatMap(({ result }) =>
         result.success ? [normalizeAlert(result.data)] : [],
       );
@@ -205,14 +214,15 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     next,
   ) => {
     if (error.type === 'entity.too.large') {
+      // The rest of an oversized body is not read; closing stops the sender from streaming it.
+      // The header has to be set before the answer is sent, or setting it throws.
+      res.set('Connection', 'close');
       fail(
         res,
         413,
         ETHOCA_REASON_CODES.payloadTooLarge,
         `body: larger than ${deps.bodyLimitBytes} bytes`,
       );
-      // The rest of an oversized body is not read; closing stops the sender from streaming it.
-      res.set('Connection', 'close');
       return;
     }
     if (error.type === 'encoding.unsupported') {
@@ -232,6 +242,25 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   };
   router.use(WEBHOOK_PATH, bodyErrors);
   return router;
+}
+
+type AlertValidation = { success: true; data: EthocaAlert } | { success: false; error: z.ZodError };
+
+/**
+ * The contract's validation, then what the database adds: a NUL character or an unpaired surrogate
+ * anywhere in the alert makes it a FAILURE naming that field, rather than failing the transaction
+ * of every alert in the delivery.
+ */
+function validateAlert(item: unknown): AlertValidation {
+  const result = ethocaAlertSchema.safeParse(item);
+  if (!result.success) return result;
+  const path = findUnstorableText(result.data);
+  if (path === undefined) return result;
+  const message = 'contains a NUL character or an unpaired surrogate, which cannot be stored';
+  return {
+    success: false,
+    error: new z.ZodError([{ code: 'custom', path, message, input: undefined }]),
+  };
 }
 
 function hasAnyMode(options: DeliveryAuthOptions): boolean {

@@ -20,6 +20,20 @@ export interface DatabaseHandle {
 // pg returns bigint (int8) as a string by default; counts in this service fit a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
+// `timestamp` (without time zone) columns hold Ethoca's member-local wall-clock readings. pg would
+// turn them into Dates in this process's own time zone, which the API then serialises as a shifted
+// UTC instant; they are kept as the `YYYY-MM-DDThh:mm:ss.sss` wall-clock strings the schema promises.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, wallClockFromPostgres);
+
+/** `2026-03-04 09:12:44.12` -> `2026-03-04T09:12:44.120`; anything else (infinity, BC) unchanged. */
+export function wallClockFromPostgres(value: string): string {
+  // eslint-disable-next-line security/detect-unsafe-regex -- fixed-width fields; matching is linear
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/.exec(value);
+  if (match === null) return value;
+  const [, date, time, fraction] = match;
+  return `${date}T${time}.${(fraction ?? '').padEnd(3, '0').slice(0, 3)}`;
+}
+
 /**
  * The pool has short connect and statement timeouts on purpose: an unreachable or stuck database
  * must turn into a fast 503 with Retry-After, well inside Ethoca's 30 s acknowledgement budget.

@@ -1,0 +1,7 @@
+import { migrateDatabase } from '@mastercom/service';
+import { postgresGlobalSetup } from '@mastercom/testkit';
+
+// One PostgreSQL server per run and one template with the service's schema and pg-boss queue.
+export default postgresGlobalSetup({
+  migrate: (url) => migrateDatabase(url).then(() => undefined),
+});
