@@ -5,12 +5,14 @@ import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
 import { ingestAlerts } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
+import { manualOutcomeRouter } from './alerts/manual-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
 import { webhookHealthRouter } from './alerts/webhook-health-route.js';
 import { ethocaWebhookRouter } from './alerts/webhook-route.js';
 import { WebhookStats } from './alerts/webhook-stats.js';
 import { healthRouter } from './health/health-route.js';
 import { pingRouter } from './health/ping-route.js';
+import { transactionsRouter } from './processing/transactions-route.js';
 import { requireBearerToken } from './platform/bearer-auth.js';
 import { isTransientDatabaseError } from './platform/database-errors.js';
 import type { Database } from './platform/database-schema.js';
@@ -102,12 +104,31 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
     }),
   );
-  app.use(alertReadRouter({ db: deps.db, requireToken: requireBearerToken(deps.apiTokens) }));
+  const requireToken = requireBearerToken(deps.apiTokens);
+  app.use(alertReadRouter({ db: deps.db, requireToken }));
+  app.use(manualOutcomeRouter({ db: deps.db, requireToken }));
+  app.use(transactionsRouter({ db: deps.db, requireToken }));
 
   app.use((_req, res) => {
     sendProblem(res, 404, 'Not found', 'no such route');
   });
   const lastResort: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    // Body parsers report a client's mistake (malformed JSON, too large) as an exposable 4xx.
+    const clientError = error as { status?: unknown; expose?: unknown; message?: unknown };
+    if (
+      typeof clientError.status === 'number' &&
+      clientError.status >= 400 &&
+      clientError.status < 500 &&
+      clientError.expose === true
+    ) {
+      sendProblem(
+        res,
+        clientError.status,
+        clientError.status === 413 ? 'Payload too large' : 'Bad request',
+        String(clientError.message),
+      );
+      return;
+    }
     req.log.error({ err: error }, 'unhandled error');
     if (res.headersSent) {
       res.destroy();

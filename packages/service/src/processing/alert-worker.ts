@@ -1,13 +1,19 @@
-import type { PgBoss } from 'pg-boss';
+import type { JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
 import { processAlert, type ProcessAlertDeps } from './process-alert.js';
 
+/** Jobs fetched per round trip; they are worked concurrently and settled one by one. */
+const BATCH_SIZE = 10;
+
 /**
- * Consumes the receiver's `process-alert` jobs. pg-boss retries a job that throws (with backoff,
- * see the queue policy in platform/queue.ts) and, through heartbeats, hands the job of a crashed
- * worker to another one within about 20 s.
+ * Consumes the receiver's `process-alert` jobs. Each fetch takes up to ten jobs and works them
+ * concurrently; each job is settled on its own, so one alert's failure retries only that alert.
+ * NOTIFY wakes the workers as soon as an alert is stored, a full batch makes them fetch again at
+ * once, and a one-second poll is the backstop. pg-boss retries a failed job with backoff (the
+ * queue policy in platform/queue.ts) and, through heartbeats, hands the jobs of a crashed worker
+ * to another one within about 20 s.
  */
 export async function startAlertWorker(
   queue: PgBoss,
@@ -16,23 +22,37 @@ export async function startAlertWorker(
 ): Promise<string> {
   return queue.work<ProcessAlertJob>(
     PROCESS_ALERT_QUEUE,
-    { localConcurrency: options.concurrency, batchSize: 1 },
-    async ([job]) => {
-      if (job === undefined) return;
-      const started = performance.now();
-      try {
-        const result = await processAlert(deps, job.data.alertId);
-        deps.metrics.histogram('processing.latency', performance.now() - started, [
-          `result:${result}`,
-        ]);
-      } catch (error) {
-        deps.metrics.increment('processing.errors');
-        deps.logger.warn(
-          { err: error, alertId: job.data.alertId },
-          'alert processing failed; the job will be retried',
-        );
-        throw error;
-      }
+    {
+      localConcurrency: options.concurrency,
+      batchSize: BATCH_SIZE,
+      perJobResults: true,
+      burstWhenBatchFull: true,
+      pollingIntervalSeconds: 1,
+      notifyPollingIntervalSeconds: 1,
     },
+    async (jobs): Promise<JobResult[]> =>
+      Promise.all(
+        jobs.map(async (job): Promise<JobResult> => {
+          const started = performance.now();
+          try {
+            const result = await processAlert(deps, job.data.alertId);
+            deps.metrics.histogram('processing.latency', performance.now() - started, [
+              `result:${result}`,
+            ]);
+            return { id: job.id, status: 'completed' };
+          } catch (error) {
+            deps.metrics.increment('processing.errors');
+            deps.logger.warn(
+              { err: error, alertId: job.data.alertId },
+              'alert processing failed; the job will be retried',
+            );
+            return {
+              id: job.id,
+              status: 'failed',
+              output: { message: error instanceof Error ? error.message : String(error) },
+            };
+          }
+        }),
+      ),
   );
 }

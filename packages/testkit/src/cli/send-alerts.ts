@@ -2,14 +2,16 @@
 // A newcomer's first contact with the webhook, and a quick check after a deploy.
 import { parseArgs } from 'node:util';
 import { alertAcknowledgementSchema } from '@mastercom/contracts';
-import { createAlertDelivery } from '@mastercom/contracts/fixtures';
+import { createAlertDelivery, transactionForAlert } from '@mastercom/contracts/fixtures';
 import { standardWebhookHeaders } from '../webhook-signing/standard-webhook-signer.js';
 
-const USAGE = `usage: pnpm alerts:send [--url URL] [--count N] [--seed N] [--single]
+const USAGE = `usage: pnpm alerts:send [--url URL] [--count N] [--seed N] [--single] [--token TOKEN]
   --url     service base URL (default http://127.0.0.1:8080)
   --count   alerts to send (default 3, at most 100)
   --seed    fixture seed; the same seed sends the same alerts again (default: from the clock)
   --single  one delivery per alert instead of one batch
+  --token   an API token: first records the merchant's transactions for these alerts
+            (POST /api/v6/transactions), so they match and are refunded or stopped
 Signs each delivery (Standard Webhooks) when WEBHOOK_HMAC_SECRETS is set.`;
 
 const { values } = parseArgs({
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '3' },
     seed: { type: 'string' },
     single: { type: 'boolean', default: false },
+    token: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -36,6 +39,18 @@ const secrets = (process.env.WEBHOOK_HMAC_SECRETS ?? '')
   .filter((secret) => secret.length > 0);
 const endpoint = new URL('/api/v6/webhooks/ethoca', values.url);
 const { alerts } = createAlertDelivery(seed, count);
+
+if (values.token !== undefined) {
+  const transactions = alerts.map((alert) => transactionForAlert(alert));
+  const response = await fetch(new URL('/api/v6/transactions', values.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${values.token}` },
+    body: JSON.stringify({ transactions }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  console.log(`transactions: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok) process.exit(1);
+}
 const deliveries = values.single ? alerts.map((alert) => alert as unknown) : [{ alerts }];
 
 let failed = false;
