@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import { mastercardSignerFromConfig } from '../platform/mastercard-signing.js';
 import type { Metrics } from '../platform/metrics.js';
 import { startAlertWorker } from './alert-worker.js';
+import { DeadlineWatch } from './deadline-watch.js';
 import { HttpRefundGateway } from './http-refund-gateway.js';
 import { PostgresMerchantLedger } from './merchant-ledger.js';
 
@@ -62,23 +63,27 @@ export async function startProcessing(deps: {
     deps.logger.error({ err: error }, 'worker queue error');
   });
   await queue.start();
+  const processing = {
+    db: deps.db,
+    ledger: new PostgresMerchantLedger(deps.db, config.MATCH_WINDOW_HOURS),
+    refunds: new HttpRefundGateway({
+      baseUrl: config.PSP_URL,
+      apiKey: config.PSP_API_KEY,
+      timeoutMs: config.PSP_TIMEOUT_MS,
+    }),
+    policy: { refundCeilings: config.REFUND_CEILINGS },
+    unmatchedHoldMs: config.UNMATCHED_HOLD_MINUTES * 60_000,
+  };
   await startAlertWorker(
     queue,
-    {
-      db: deps.db,
-      ledger: new PostgresMerchantLedger(deps.db, config.MATCH_WINDOW_HOURS),
-      refunds: new HttpRefundGateway({
-        baseUrl: config.PSP_URL,
-        apiKey: config.PSP_API_KEY,
-        timeoutMs: config.PSP_TIMEOUT_MS,
-      }),
-      policy: { refundCeilings: config.REFUND_CEILINGS },
-      unmatchedHoldMs: config.UNMATCHED_HOLD_MINUTES * 60_000,
-      logger: deps.logger,
-      metrics: deps.metrics,
-    },
+    { ...processing, logger: deps.logger, metrics: deps.metrics },
     { concurrency: config.WORKER_CONCURRENCY },
   );
+  const watch = new DeadlineWatch(
+    { db: deps.db, logger: deps.logger, metrics: deps.metrics, processing },
+    { intervalMs: 30_000 },
+  );
+  watch.start();
   const dispatcher = new OutcomeDispatcher(
     {
       db: deps.db,
@@ -103,6 +108,7 @@ export async function startProcessing(deps: {
   return {
     describe: `processing on (PSP ${config.PSP_URL}, Ethoca ${config.ETHOCA_OUTCOME_URL}, ${config.WORKER_CONCURRENCY} workers)`,
     async stop() {
+      await watch.stop();
       await dispatcher.stop();
       await queue.stop({ graceful: true, timeout: 10_000 });
     },
