@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
-import { ingestAlerts } from './alerts/alert-ingest.js';
+import { ingestAlerts, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
 import { manualOutcomeRouter } from './alerts/manual-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
@@ -14,6 +14,7 @@ import { healthRouter } from './health/health-route.js';
 import { pingRouter } from './health/ping-route.js';
 import { transactionsRouter } from './processing/transactions-route.js';
 import { requireBearerToken } from './platform/bearer-auth.js';
+import { GroupCommitter } from './platform/group-commit.js';
 import { isTransientDatabaseError } from './platform/database-errors.js';
 import type { Database } from './platform/database-schema.js';
 import type { Logger } from './platform/logger.js';
@@ -91,10 +92,20 @@ export function createApp(deps: AppDeps): Express {
     queue: deps.queue,
     memberTimeZone: deps.webhook.memberTimeZone,
   };
+  // Concurrent deliveries share transactions (see GroupCommitter); two commits may run at once so
+  // a slow one does not stall the next group. Each delivery is still acknowledged only after the
+  // commit that holds its alerts.
+  const committer = new GroupCommitter(
+    (alerts: AlertToStore[]) => ingestAlerts(ingestDeps, alerts),
+    {
+      maxItems: 500,
+      maxInFlight: 2,
+    },
+  );
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
   app.use(
     ethocaWebhookRouter({
-      ingest: (alerts) => ingestAlerts(ingestDeps, alerts),
+      ingest: (alerts) => committer.submit(alerts),
       auth: deps.webhook.auth,
       allowUnauthenticated: deps.webhook.allowUnauthenticated,
       bodyLimitBytes: deps.webhook.bodyLimitBytes,
