@@ -1,15 +1,6 @@
-/** The lifecycle of an alert, in the order the happy path walks it. */
-export const ALERT_STATUSES = [
-  'RECEIVED',
-  'MATCHED',
-  'UNMATCHED',
-  'ACTIONED',
-  'OUTCOME_PENDING',
-  'OUTCOME_SENT',
-  'OUTCOME_FAILED',
-] as const;
+import type { AlertStatus } from '@mastercom/contracts';
 
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export { ALERT_STATUSES, type AlertStatus } from '@mastercom/contracts';
 
 /** Statuses after which no further outcome work happens for the alert. */
 export const FINAL_STATUSES: readonly AlertStatus[] = ['OUTCOME_SENT', 'OUTCOME_FAILED'];
