@@ -1,3 +1,8 @@
+import {
+  OUTCOME_CRITICAL_AGE_MS,
+  OUTCOME_DEADLINE_MS,
+  OUTCOME_WARNING_AGE_MS,
+} from '@mastercom/contracts/slo';
 import { sql, type Kysely } from 'kysely';
 import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
 import { ALERT_STATUSES, FINAL_STATUSES } from './alert-status.js';
@@ -111,12 +116,10 @@ export interface AlertBacklog {
  * Each part filters on an indexed column first; open alerts are few (they are worked within
  * seconds), so bucketing them stays cheap as the table grows.
  */
-export async function alertBacklog(
-  db: Kysely<Database>,
-  thresholds: { warningHours: number; criticalHours: number; deadlineHours: number },
-): Promise<AlertBacklog> {
+export async function alertBacklog(db: Kysely<Database>): Promise<AlertBacklog> {
   const open = ALERT_STATUSES.filter((status) => !FINAL_STATUSES.includes(status));
-  const hours = (value: number) => sql`make_interval(hours => ${value})`;
+  // The bucket edges are the SLO module's 12 h warning, 20 h critical and 24 h deadline.
+  const age = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
   const { rows } = await sql<{
     last_received_at: Date | null;
     unprocessed: number;
@@ -130,10 +133,10 @@ export async function alertBacklog(
       (SELECT max(received_at) FROM alerts) AS last_received_at,
       (SELECT count(*) FROM alerts WHERE status = 'RECEIVED') AS unprocessed,
       (SELECT min(received_at) FROM alerts WHERE status = 'RECEIVED') AS oldest_unprocessed_at,
-      count(*) FILTER (WHERE age < ${hours(thresholds.warningHours)}) AS ok,
-      count(*) FILTER (WHERE age >= ${hours(thresholds.warningHours)} AND age < ${hours(thresholds.criticalHours)}) AS warning,
-      count(*) FILTER (WHERE age >= ${hours(thresholds.criticalHours)} AND age < ${hours(thresholds.deadlineHours)}) AS critical,
-      count(*) FILTER (WHERE age >= ${hours(thresholds.deadlineHours)}) AS overdue
+      count(*) FILTER (WHERE age < ${age(OUTCOME_WARNING_AGE_MS)}) AS ok,
+      count(*) FILTER (WHERE age >= ${age(OUTCOME_WARNING_AGE_MS)} AND age < ${age(OUTCOME_CRITICAL_AGE_MS)}) AS warning,
+      count(*) FILTER (WHERE age >= ${age(OUTCOME_CRITICAL_AGE_MS)} AND age < ${age(OUTCOME_DEADLINE_MS)}) AS critical,
+      count(*) FILTER (WHERE age >= ${age(OUTCOME_DEADLINE_MS)}) AS overdue
     FROM (SELECT now() - received_at AS age FROM alerts WHERE status = ANY(${open})) AS open_alerts
   `.execute(db);
   const row = rows[0];

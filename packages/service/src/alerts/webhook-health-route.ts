@@ -1,17 +1,10 @@
 import type { EthocaWebhookHealth } from '@mastercom/contracts';
-import {
-  OUTCOME_CRITICAL_AGE_MS,
-  OUTCOME_DEADLINE_MS,
-  OUTCOME_WARNING_AGE_MS,
-} from '@mastercom/contracts/slo';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { alertBacklog } from './alert-store.js';
 import type { DeliveryAuthOptions } from './authentication/index.js';
 import type { WebhookStats } from './webhook-stats.js';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * `GET /api/v6/webhooks/ethoca/health`: the intake as the on-call engineer needs to see it: when
@@ -32,11 +25,7 @@ export function webhookHealthRouter(deps: {
   router.get('/api/v6/webhooks/ethoca/health', async (_req, res) => {
     let backlog;
     try {
-      backlog = await alertBacklog(deps.db, {
-        warningHours: OUTCOME_WARNING_AGE_MS / HOUR_MS,
-        criticalHours: OUTCOME_CRITICAL_AGE_MS / HOUR_MS,
-        deadlineHours: OUTCOME_DEADLINE_MS / HOUR_MS,
-      });
+      backlog = await alertBacklog(deps.db);
     } catch (error) {
       res
         .status(503)

@@ -1,16 +1,9 @@
-import {
-  OUTCOME_CRITICAL_AGE_MS,
-  OUTCOME_DEADLINE_MS,
-  OUTCOME_WARNING_AGE_MS,
-} from '@mastercom/contracts/slo';
 import { sql, type Kysely } from 'kysely';
 import { alertBacklog } from '../alerts/alert-store.js';
 import type { Database } from '../platform/database-schema.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { processAlert, type ProcessAlertDeps } from './process-alert.js';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Watches alerts against Ethoca's 24 h outcome window. Every tick it publishes how many open
@@ -51,11 +44,7 @@ export class DeadlineWatch {
   }
 
   async tick(): Promise<{ warning: number; critical: number; overdue: number; released: number }> {
-    const backlog = await alertBacklog(this.deps.db, {
-      warningHours: OUTCOME_WARNING_AGE_MS / HOUR_MS,
-      criticalHours: OUTCOME_CRITICAL_AGE_MS / HOUR_MS,
-      deadlineHours: OUTCOME_DEADLINE_MS / HOUR_MS,
-    });
+    const backlog = await alertBacklog(this.deps.db);
     const { warning, critical, overdue } = backlog.deadlines;
     this.deps.metrics.gauge('alerts.open_by_deadline', warning, ['bucket:warning']);
     this.deps.metrics.gauge('alerts.open_by_deadline', critical, ['bucket:critical']);
