@@ -12,3 +12,30 @@ export { Lifecycle } from './platform/shutdown.js';
 export { WebhookStats } from './alerts/webhook-stats.js';
 export { httpsServerOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
 export { createHttpServer, type HttpServerOptions } from './platform/http-server.js';
+// Processing and outcome delivery, for the suites that drive them in-process against PostgreSQL
+// and msw; the worker role wires the same pieces in processing/start-processing.ts.
+export {
+  processAlert,
+  type ProcessAlertDeps,
+  type ProcessResult,
+} from './processing/process-alert.js';
+export {
+  PostgresMerchantLedger,
+  upsertTransactions,
+  type LedgerMatch,
+  type MatchableAlert,
+  type MerchantLedger,
+} from './processing/merchant-ledger.js';
+export { HttpRefundGateway } from './processing/http-refund-gateway.js';
+export { RefundNotConfirmedError, type RefundGateway } from './processing/refund-gateway.js';
+export {
+  IllegalTransitionError,
+  transition,
+  type TransitionInput,
+} from './processing/alert-state-machine.js';
+export type { DecisionPolicy } from './processing/decision-rules.js';
+export { EthocaOutcomeClient, OUTCOMES_PATH } from './outcomes/ethoca-outcome-client.js';
+export { OutcomeDispatcher, type OutcomeDispatcherOptions } from './outcomes/outcome-dispatcher.js';
+export { claimDueOutcomes, type ClaimedOutcome } from './outcomes/outcome-outbox.js';
+export { createMastercardSigner, type MastercardSigner } from './platform/mastercard-signing.js';
+export type { Database } from './platform/database-schema.js';

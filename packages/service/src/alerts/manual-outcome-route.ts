@@ -2,13 +2,14 @@ import {
   amountWhenNothingMoved,
   manualOutcomeRequestSchema,
   outcomesForAlertType,
+  problemFieldErrors,
   type AlertOutcome,
   type ManualOutcomeResponse,
 } from '@mastercom/contracts';
 import express, { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
-import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/problem-details.js';
 import { transition } from '../processing/alert-state-machine.js';
 
 // An agent decides alerts the rules could not: unmatched ones, and matched ones whose refund the
@@ -35,7 +36,7 @@ export function manualOutcomeRouter(deps: {
           400,
           'Invalid outcome',
           'the outcome was refused; nothing changed',
-          fieldProblems(parsed.error),
+          problemFieldErrors(parsed.error),
         );
         return;
       }

@@ -33,7 +33,9 @@ export interface OutcomeDispatcherOptions {
 export class OutcomeDispatcher {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  #stopped = true;
+  // Set only by stop(): it ends the timer loop and cuts a running flush short after its current
+  // batch. A dispatcher that was never started must still drain everything when flush() is called.
+  #stopped = false;
 
   constructor(
     private readonly deps: {

@@ -1,3 +1,4 @@
+import { minorUnits } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
@@ -83,7 +84,11 @@ export async function processAlert(
     alertId,
     transactionId: transaction.transactionId,
     amount: {
-      value: Math.min(amountOf(alert).value, transaction.amountValue - transaction.refundedValue),
+      value: refundableValue(
+        amountOf(alert).value,
+        transaction.amountValue - transaction.refundedValue,
+        transaction.currencyCode,
+      ),
       currencyCode: transaction.currencyCode,
     },
   });
@@ -239,6 +244,16 @@ async function loadTransaction(db: Kysely<Database>, transactionId: string) {
         refundedValue: Number(row.refunded_value),
         currencyCode: row.amount_currency,
       };
+}
+
+/**
+ * The alert's amount, capped at what is left to refund. The subtraction is done in binary floating
+ * point (149.99 - 50.01 is 99.98000000000002), and the PSP refuses an amount with more decimals
+ * than its currency has, so the result is rounded to the currency's minor units.
+ */
+function refundableValue(alertValue: number, remaining: number, currencyCode: string): number {
+  const exponent = minorUnits(currencyCode) ?? 2;
+  return Number(Math.min(alertValue, remaining).toFixed(exponent));
 }
 
 function amountOf(alert: AlertRow): { value: number; currencyCode: string } {

@@ -1,11 +1,12 @@
 import {
+  problemFieldErrors,
   transactionImportRequestSchema,
   type TransactionImportResponse,
 } from '@mastercom/contracts';
 import express, { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
-import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/problem-details.js';
 import { upsertTransactions } from './merchant-ledger.js';
 
 /** `POST /api/v6/transactions`: fills the default MerchantLedger, in batches of up to 1000. */
@@ -21,12 +22,14 @@ export function transactionsRouter(deps: {
     async (req, res) => {
       const parsed = transactionImportRequestSchema.safeParse(req.body);
       if (!parsed.success) {
+        // Fields are named as the contracts name them (`transactions[0].cardBin`), the form the
+        // Ethoca envelope and the invalid-example catalogue use, so a caller sees one convention.
         sendProblem(
           res,
           400,
           'Invalid transactions',
           'the import was refused; nothing was stored',
-          fieldProblems(parsed.error),
+          problemFieldErrors(parsed.error),
         );
         return;
       }

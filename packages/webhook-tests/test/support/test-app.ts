@@ -7,6 +7,8 @@ import {
   Lifecycle,
   WebhookStats,
   type DatabaseHandle,
+  type Logger,
+  type Metrics,
   type WebhookSettings,
 } from '@mastercom/service';
 import {
@@ -63,6 +65,11 @@ export interface TestApp {
     values?: unknown[],
   ): Promise<Row[]>;
   readonly databaseUrl: string;
+  /** The app's own query layer, for driving processing and outcome delivery in-process. */
+  readonly db: DatabaseHandle['db'];
+  /** The logger and metrics the app was built with, for the workers a file builds beside it. */
+  readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -79,6 +86,8 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   let inspector: pg.Pool | undefined;
   let app: App | undefined;
   let build: TestApp['build'] | undefined;
+  let logger: Logger | undefined;
+  let metrics: Metrics | undefined;
 
   beforeAll(async () => {
     const url = options.appDatabaseUrl ? await options.appDatabaseUrl(database.url) : database.url;
@@ -92,16 +101,17 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     producer.on('error', (error: unknown) => producerErrors.push(error));
     await producer.start();
     inspector = new pg.Pool({ connectionString: database.url, max: 2 });
-    const logger = createLogger(
+    logger = createLogger(
       { level: 'info', service: 'mastercom-service', version: 'webhook-tests' },
       { write: (line: string) => void logLines.push(line) },
     );
+    metrics = createMetrics({ port: 8125, globalTags: {} });
     const deps = {
       db: handle.db,
       queue: producer,
       lifecycle: new Lifecycle(),
       logger,
-      metrics: createMetrics({ port: 8125, globalTags: {} }),
+      metrics,
       version: 'webhook-tests',
       stats,
       healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? 2000,
@@ -141,6 +151,15 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     get databaseUrl() {
       return database.url;
     },
+    get db() {
+      return ready(handle, 'the database').db;
+    },
+    get logger() {
+      return ready(logger, 'the logger');
+    },
+    get metrics() {
+      return ready(metrics, 'the metrics');
+    },
   };
 }
 
@@ -178,4 +197,12 @@ export function sendAsIs(body: unknown): string {
 /** GETs an operator API path with the suite's bearer token. */
 export function operatorGet(app: App, path: string): request.Test {
   return request(app).get(path).set('authorization', `Bearer ${API_TOKEN}`);
+}
+
+/** POSTs `body` as JSON to an operator API path with the suite's bearer token. */
+export function operatorPost(app: App, path: string, body: unknown): request.Test {
+  return request(app)
+    .post(path)
+    .set('authorization', `Bearer ${API_TOKEN}`)
+    .send(body as object);
 }
