@@ -1,5 +1,6 @@
 import {
   alertListQuerySchema,
+  problemFieldErrors,
   type AlertListResponse,
   type StoredAlert,
   type StoredAlertDetail,
@@ -7,7 +8,7 @@ import {
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
-import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/problem-details.js';
 import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
@@ -25,7 +26,7 @@ export function alertReadRouter(deps: {
         400,
         'Invalid query',
         'the alert list query has invalid parameters',
-        fieldProblems(query.error),
+        problemFieldErrors(query.error),
       );
       return;
     }

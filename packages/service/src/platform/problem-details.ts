@@ -28,13 +28,3 @@ export function sendProblem(
       ...(errors && errors.length > 0 ? { errors } : {}),
     });
 }
-
-/** One entry per zod issue, each naming its field (`refund.amount.value`), for `errors[]`. */
-export function fieldProblems(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
-}): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}

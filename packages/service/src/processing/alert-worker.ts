@@ -36,6 +36,13 @@ export async function startAlertWorker(
           const started = performance.now();
           try {
             const result = await processAlert(deps, job.data.alertId);
+            if (result === 'refund-failed') {
+              deps.metrics.increment('processing.refund_failed');
+              deps.logger.warn(
+                { alertId: job.data.alertId },
+                'the PSP refused the refund; the alert waits for an agent (POST /api/v6/alerts/:id/outcome)',
+              );
+            }
             deps.metrics.histogram('processing.latency', performance.now() - started, [
               `result:${result}`,
             ]);

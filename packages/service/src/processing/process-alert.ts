@@ -22,7 +22,12 @@ export interface ProcessAlertDeps {
   now?: () => Date;
 }
 
-export type ProcessResult = 'outcome-recorded' | 'held-for-agent' | 'already-processed';
+export type ProcessResult =
+  | 'outcome-recorded'
+  | 'held-for-agent'
+  | 'already-processed'
+  /** The PSP refused the refund for good; the alert stays MATCHED for an agent to decide. */
+  | 'refund-failed';
 
 /**
  * Works one alert from where it stands: RECEIVED -> MATCHED | UNMATCHED -> (ACTIONED) ->
@@ -93,10 +98,13 @@ export async function processAlert(
     },
   });
   // A PSP that voids an unsettled authorisation instead of refunding answers NOT_SETTLED; both
-  // that and SUCCEEDED are final. PENDING and FAILED are retried with the same idempotency key.
-  const confirmed = refund.status === 'SUCCEEDED' || refund.status === 'NOT_SETTLED';
-  if (!confirmed)
+  // that and SUCCEEDED are final. PENDING is retried with the same idempotency key. FAILED is
+  // final too: the PSP keeps it under that key, so retrying cannot help, and the alert waits in
+  // MATCHED (visible in the deadline buckets) for an agent's decision.
+  if (refund.status === 'FAILED') return 'refund-failed';
+  if (refund.status === 'PENDING') {
     throw new RefundNotConfirmedError(alertId, refund.status, `PSP refund ${refund.refundId}`);
+  }
   await recordActionAndOutcome(deps.db, alert, decision, refund, now());
   return 'outcome-recorded';
 }

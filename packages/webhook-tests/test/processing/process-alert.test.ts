@@ -289,16 +289,16 @@ describe('processAlert when the PSP does not confirm the refund', () => {
     },
   );
 
-  it('FAILED: throws for a retry, the retry gets the same refund back, and an agent can decide', async () => {
+  it('FAILED: hands the alert to an agent without retrying, a second look gets the same refund back, and an agent can decide', async () => {
     const alert = usdAlert(3013);
     const transaction = await scenario(alert, { fulfilment: 'NOT_FULFILLED' });
     psp.markFailing([transaction!.transactionId]);
 
-    await expect(processing.process(alert.alertId)).rejects.toThrow(/not confirmed \(FAILED\)/);
+    await expect(processing.process(alert.alertId)).resolves.toBe('refund-failed');
     await expectUnconfirmed(alert.alertId, transaction!.transactionId);
-    // The PSP keeps a failed refund under the alert's idempotency key: a retry cannot create a
-    // second refund, it gets the same failed one back and leaves the alert for an agent.
-    await expect(processing.process(alert.alertId)).rejects.toThrow(RefundNotConfirmedError);
+    // The PSP keeps a failed refund under the alert's idempotency key: looking again cannot create
+    // a second refund, it gets the same failed one back and leaves the alert for an agent.
+    await expect(processing.process(alert.alertId)).resolves.toBe('refund-failed');
     expect(pspRefundsFor(transaction!.transactionId)).toHaveLength(1);
     await expectUnconfirmed(alert.alertId, transaction!.transactionId);
 
