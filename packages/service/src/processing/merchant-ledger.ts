@@ -55,18 +55,10 @@ export class PostgresMerchantLedger implements MerchantLedger {
     trx?: Transaction<Database>,
   ): Promise<LedgerMatch | undefined> {
     const db = trx ?? this.db;
-    const columns = [
-      'transaction_id',
-      'settled',
-      'fulfilment',
-      'amount_value',
-      'refunded_value',
-      'amount_currency',
-    ] as const;
     if (alert.acquirerReferenceNumber !== null) {
       const byArn = await db
         .selectFrom('merchant_transactions')
-        .select(columns)
+        .select(LEDGER_COLUMNS)
         .where('acquirer_reference_number', '=', alert.acquirerReferenceNumber)
         .executeTakeFirst();
       if (byArn) return { transaction: toLedger(byArn), method: 'arn' };
@@ -75,7 +67,7 @@ export class PostgresMerchantLedger implements MerchantLedger {
       return undefined;
     let query = db
       .selectFrom('merchant_transactions')
-      .select(columns)
+      .select(LEDGER_COLUMNS)
       .where('card_bin', '=', alert.cardBin.slice(0, 6))
       .where('card_last4', '=', alert.cardLast4)
       .where('amount_currency', '=', alert.amount.currencyCode)
@@ -92,6 +84,29 @@ export class PostgresMerchantLedger implements MerchantLedger {
       .executeTakeFirst();
     return candidate ? { transaction: toLedger(candidate), method: 'card_amount_time' } : undefined;
   }
+}
+
+/** The columns decisions need, read the same way wherever a transaction is loaded. */
+const LEDGER_COLUMNS = [
+  'transaction_id',
+  'settled',
+  'fulfilment',
+  'amount_value',
+  'refunded_value',
+  'amount_currency',
+] as const;
+
+/** The matched transaction as it stands now (refunds since the match included). */
+export async function loadLedgerTransaction(
+  db: Kysely<Database>,
+  transactionId: string,
+): Promise<LedgerTransaction | undefined> {
+  const row = await db
+    .selectFrom('merchant_transactions')
+    .select(LEDGER_COLUMNS)
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toLedger(row);
 }
 
 function toLedger(row: {

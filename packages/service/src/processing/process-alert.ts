@@ -4,7 +4,7 @@ import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
 import { transition } from './alert-state-machine.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
-import type { LedgerMatch, MerchantLedger } from './merchant-ledger.js';
+import { loadLedgerTransaction, type LedgerMatch, type MerchantLedger } from './merchant-ledger.js';
 import { buildOutcome } from './outcome-builder.js';
 import {
   RefundNotConfirmedError,
@@ -74,7 +74,7 @@ export async function processAlert(
   const transaction =
     alert.matched_transaction_id === null
       ? undefined
-      : await loadTransaction(deps.db, alert.matched_transaction_id);
+      : await loadLedgerTransaction(deps.db, alert.matched_transaction_id);
   const decision = decide(
     { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction },
     deps.policy,
@@ -227,31 +227,6 @@ async function insertOutcome(
 
 async function loadAlert(db: Kysely<Database>, alertId: string): Promise<AlertRow | undefined> {
   return db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
-}
-
-async function loadTransaction(db: Kysely<Database>, transactionId: string) {
-  const row = await db
-    .selectFrom('merchant_transactions')
-    .select([
-      'transaction_id',
-      'settled',
-      'fulfilment',
-      'amount_value',
-      'refunded_value',
-      'amount_currency',
-    ])
-    .where('transaction_id', '=', transactionId)
-    .executeTakeFirst();
-  return row === undefined
-    ? undefined
-    : {
-        transactionId: row.transaction_id,
-        settled: row.settled,
-        fulfilment: row.fulfilment,
-        amountValue: Number(row.amount_value),
-        refundedValue: Number(row.refunded_value),
-        currencyCode: row.amount_currency,
-      };
 }
 
 /**
