@@ -20,7 +20,10 @@ beforeAll(async () => {
 });
 
 /** Counts of `process-alert` job states for `ids`; every job must end `completed`. */
-async function jobStates(harness: Harness, ids: readonly string[]): Promise<Record<string, number>> {
+async function jobStates(
+  harness: Harness,
+  ids: readonly string[],
+): Promise<Record<string, number>> {
   const rows = await harness.query<{ state: string; n: number }>(
     `SELECT state::text, count(*)::int AS n FROM pgboss.job
       WHERE name = 'process-alert' AND data->>'alertId' = ANY($1) GROUP BY state`,
@@ -105,7 +108,9 @@ describe('kill -9 while outcome batches are in flight', () => {
       ids.map((id) => ({
         id,
         recorded: h.ethoca.state.outcomes.get(id)?.outcome,
-        everyCopySame: (sent.get(id) ?? []).every((copy) => isDeepStrictEqual(copy, stored.get(id))),
+        everyCopySame: (sent.get(id) ?? []).every((copy) =>
+          isDeepStrictEqual(copy, stored.get(id)),
+        ),
       })),
     ).toEqual(ids.map((id) => ({ id, recorded: stored.get(id), everyCopySame: true })));
     const resent = ids.filter((id) => (h.ethoca.state.outcomes.get(id)?.attempts ?? 0) >= 2);
@@ -173,7 +178,12 @@ describe('kill -9 while refunds are in flight at the PSP', () => {
   });
 
   it('records each refund once: one refund row and the transaction refunded once', async () => {
-    const rows = await h.query<{ alert_id: string; refunds: number; refunded: string; amount: string }>(
+    const rows = await h.query<{
+      alert_id: string;
+      refunds: number;
+      refunded: string;
+      amount: string;
+    }>(
       `SELECT a.alert_id, count(r.alert_id)::int AS refunds,
               t.refunded_value::text AS refunded, t.amount_value::text AS amount
          FROM alerts a

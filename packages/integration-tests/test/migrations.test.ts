@@ -92,7 +92,10 @@ describe('DATABASE_MIGRATE_ON_START on an empty database', () => {
   beforeAll(async () => {
     url = await createEmptyDatabase();
     expect(await inspect(url)).toEqual({ tables: [], migrations: [], queues: [] });
-    first = await h.startService('migrating', { DATABASE_URL: url, DATABASE_MIGRATE_ON_START: 'true' });
+    first = await h.startService('migrating', {
+      DATABASE_URL: url,
+      DATABASE_MIGRATE_ON_START: 'true',
+    });
     firstApplied = appliedLogged(first);
   });
 
