@@ -16,7 +16,7 @@ import { waitFor } from './support/wait.js';
 // The harness gives this file its mocks; the databases under test are created empty here, not
 // cloned from the migrated template.
 const h = useHarness();
-const context = inject('testPostgres') as TestPostgresContext;
+const context: TestPostgresContext = inject('testPostgres');
 const created: string[] = [];
 
 async function createEmptyDatabase(): Promise<string> {
@@ -88,10 +88,11 @@ describe('DATABASE_MIGRATE_ON_START on an empty database', () => {
   let url: string;
   let first: ServiceProcess;
   let firstApplied: string[][];
+  let emptyState: Awaited<ReturnType<typeof inspect>>;
 
   beforeAll(async () => {
     url = await createEmptyDatabase();
-    expect(await inspect(url)).toEqual({ tables: [], migrations: [], queues: [] });
+    emptyState = await inspect(url);
     first = await h.startService('migrating', {
       DATABASE_URL: url,
       DATABASE_MIGRATE_ON_START: 'true',
@@ -100,6 +101,7 @@ describe('DATABASE_MIGRATE_ON_START on an empty database', () => {
   });
 
   it('creates every table and the processing queue before it says ready', async () => {
+    expect(emptyState).toEqual({ tables: [], migrations: [], queues: [] });
     const state = await inspect(url);
     expect(state.tables).toEqual(ALL_TABLES);
     expect(state.queues).toContain('process-alert');
