@@ -88,7 +88,6 @@ export class OutcomeDispatcher {
   }
 
   async #deliver(batch: ClaimedOutcome[]): Promise<void> {
-    const now = this.deps.now?.() ?? Date.now();
     const started = performance.now();
     // A thrown error (timeout, reset, DNS) tells us nothing about the batch: send it again.
     const result: SendResult = await this.deps.sender
@@ -97,6 +96,10 @@ export class OutcomeDispatcher {
         kind: 'retry',
         reason: error instanceof Error ? error.message : String(error),
       }));
+    // Backoff and Retry-After count from the answer, not from the request: read before the
+    // call, a 10 s timeout would already have used up a retry delay of a few seconds and the
+    // batch would go out again at once, and a slow 429 would shorten the wait it asked for.
+    const now = this.deps.now?.() ?? Date.now();
     this.deps.metrics.histogram('outcomes.call_latency', performance.now() - started);
     this.deps.metrics.increment('outcomes.calls', 1, [`result:${result.kind}`]);
 

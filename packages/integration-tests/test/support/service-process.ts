@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * The production entry point, found through the workspace dependency so the suite runs exactly
+ * the `dist/main.js` that `build` produced (Turbo runs `build` before `test:integration`).
+ */
+export const SERVICE_MAIN = join(
+  dirname(createRequire(import.meta.url).resolve('@mastercom/service')),
+  'main.js',
+);
+
+/** Lines kept per process for failure messages; older ones are dropped so memory stays flat. */
+const MAX_OUTPUT_LINES = 4000;
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
+const EXIT_TIMEOUT_MS = 10_000;
+
+/** Every process started by this module, so a file's teardown can never leave one behind. */
+const running = new Set<ServiceProcess>();
+
+// A test runner that dies between beforeAll and afterAll must not leave a service holding
+// connections to a database the next run wants to drop.
+process.once('exit', () => {
+  for (const service of running) service.child.kill('SIGKILL');
+});
+
+export interface ServiceProcessOptions {
+  /** Shown in failure messages, e.g. `web` or `worker`. */
+  name: string;
+  /** The service's whole environment besides PATH and HOME: it is configured by nothing else. */
+  env: Readonly<Record<string, string>>;
+  readyTimeoutMs?: number;
+}
+
+export interface OutputLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** One running `node dist/main.js`, started and stopped the way an orchestrator would. */
+export class ServiceProcess {
+  readonly #output: OutputLine[] = [];
+  readonly #listeners = new Set<(line: OutputLine) => void>();
+  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #port = 0;
+
+  private constructor(
+    readonly options: ServiceProcessOptions,
+    readonly child: ChildProcess,
+  ) {
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        running.delete(this);
+        resolve(this.#exit);
+      });
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const source = child[stream];
+      if (source === null) continue;
+      // One reader per stream for the process's whole life: a second reader that closed would
+      // pause the pipe, and a child whose pipe is full blocks on its next log line.
+      createInterface({ input: source }).on('line', (text) => {
+        const line = { stream, text };
+        this.#output.push(line);
+        if (this.#output.length > MAX_OUTPUT_LINES) this.#output.shift();
+        for (const listener of this.#listeners) listener(line);
+      });
+    }
+  }
+
+  /** Starts the service and resolves once it logged `ready on`; rejects with its output if not. */
+  static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
+    // SERVICE_MAIN is resolved from the workspace dependency at load time, not from input.
+    // eslint-disable-next-line security/detect-non-literal-fs-filename
+    if (!existsSync(SERVICE_MAIN)) {
+      throw new Error(
+        `${SERVICE_MAIN} does not exist; build the service first (pnpm turbo run build --filter=@mastercom/service)`,
+      );
+    }
+    const inherited: Record<string, string> = {};
+    for (const name of ['PATH', 'HOME', 'TMPDIR'] as const) {
+      const value = process.env[name];
+      if (value !== undefined) inherited[name] = value;
+    }
+    const child = spawn(process.execPath, ['--enable-source-maps', SERVICE_MAIN], {
+      env: { ...inherited, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(options, child);
+    running.add(service);
+    await service.#waitUntilReady(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    return service;
+  }
+
+  async #waitUntilReady(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let onLine: ((line: OutputLine) => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onLine = ({ stream, text }) => {
+          if (stream !== 'stdout' || !text.includes('ready on')) return;
+          const port = readyPort(text);
+          if (port === undefined) {
+            reject(new Error(`${this.options.name}: cannot read the port from: ${text}`));
+            return;
+          }
+          this.#port = port;
+          resolve();
+        };
+        this.#listeners.add(onLine);
+        timer = setTimeout(() => {
+          reject(
+            new Error(
+              `${this.options.name} did not log "ready on" within ${timeoutMs} ms\n${this.outputTail()}`,
+            ),
+          );
+        }, timeoutMs);
+        void this.#exited.then((exit) => {
+          reject(
+            new Error(
+              `${this.options.name} exited before it was ready (code ${String(exit.code)}, signal ${String(exit.signal)})\n${this.outputTail()}`,
+            ),
+          );
+        });
+      });
+    } catch (error) {
+      await this.kill('SIGKILL');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onLine !== undefined) this.#listeners.delete(onLine);
+    }
+  }
+
+  /** `http://127.0.0.1:<port>` of this start. */
+  get url(): string {
+    return `http://127.0.0.1:${String(this.#port)}`;
+  }
+
+  get running(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /** Every line the process wrote, stdout and stderr interleaved as they arrived. */
+  get output(): readonly OutputLine[] {
+    return this.#output;
+  }
+
+  /** The last lines, for failure messages. */
+  outputTail(lines = 60): string {
+    const tail = this.#output.slice(-lines).map((line) => `[${line.stream}] ${line.text}`);
+    return `--- last ${String(tail.length)} lines of ${this.options.name} (pid ${String(this.child.pid)}) ---\n${tail.join('\n')}`;
+  }
+
+  /**
+   * Sends `signal` and waits (bounded) for the exit. SIGKILL is what a crash or an OOM kill looks
+   * like to the service: no shutdown hook runs.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.running) return;
+    this.child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), EXIT_TIMEOUT_MS);
+    });
+    const result = await Promise.race([this.#exited, timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.child.kill('SIGKILL');
+      await this.#exited;
+      if (signal !== 'SIGKILL') {
+        throw new Error(
+          `${this.options.name} did not exit within ${EXIT_TIMEOUT_MS} ms of ${signal}; killed\n${this.outputTail()}`,
+        );
+      }
+    }
+  }
+
+  /** Stops this process if it still runs (SIGTERM) and starts a new one with the same options. */
+  async restart(env: Readonly<Record<string, string>> = {}): Promise<ServiceProcess> {
+    await this.kill('SIGTERM');
+    return ServiceProcess.start({ ...this.options, env: { ...this.options.env, ...env } });
+  }
+
+  /** How the process ended, once it has. */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.#exit;
+  }
+}
+
+/** Kills every service this module started; every file calls it in afterAll. */
+export async function killAllServices(): Promise<void> {
+  await Promise.all([...running].map((service) => service.kill('SIGKILL')));
+}
+
+function readyPort(line: string): number | undefined {
+  try {
+    const parsed = JSON.parse(line) as { port?: unknown };
+    if (typeof parsed.port === 'number') return parsed.port;
+  } catch {
+    // Not JSON: fall back to the URL in the message.
+  }
+  const match = /ready on https?:\/\/[^:/\s]+:(\d+)/.exec(line);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
