@@ -103,6 +103,7 @@ export class OutcomeDispatcher {
     this.deps.metrics.histogram('outcomes.call_latency', performance.now() - started);
     this.deps.metrics.increment('outcomes.calls', 1, [`result:${result.kind}`]);
 
+    const sent: { alertId: string; reason: string }[] = [];
     for (const claimed of batch) {
       if (result.kind === 'rejected') {
         await this.#fail(claimed, 'FAILED', result.reason);
@@ -116,20 +117,21 @@ export class OutcomeDispatcher {
       if (answer === undefined) {
         await this.#retry(claimed, 'Ethoca did not answer for this alert', now);
       } else if (answer.status === 'SUCCESS' || answer.alreadyRecorded) {
-        await markSent(
-          this.deps.db,
-          claimed.alertId,
-          answer.status === 'SUCCESS'
-            ? 'Ethoca accepted the outcome'
-            : 'Ethoca already held this outcome',
-        );
-        this.deps.metrics.increment('outcomes.sent');
+        sent.push({
+          alertId: claimed.alertId,
+          reason:
+            answer.status === 'SUCCESS'
+              ? 'Ethoca accepted the outcome'
+              : 'Ethoca already held this outcome',
+        });
       } else if (answer.recoverable) {
         await this.#retry(claimed, answer.description, now);
       } else {
         await this.#fail(claimed, 'FAILED', answer.description);
       }
     }
+    await markSent(this.deps.db, sent);
+    if (sent.length > 0) this.deps.metrics.increment('outcomes.sent', sent.length);
   }
 
   async #retry(

@@ -83,3 +83,53 @@ export async function transition(
     })
     .execute();
 }
+
+/**
+ * The same move for many alerts at once, in one UPDATE and one INSERT: how the outcome
+ * dispatcher settles a whole Outcome API batch in a single transaction. All-or-nothing: if any
+ * alert is not in `from`, nothing moves.
+ */
+export async function transitionMany(
+  trx: Transaction<Database>,
+  input: {
+    moves: readonly { alertId: string; reason: string }[];
+    from: AlertStatus;
+    to: AlertStatus;
+    actor: Actor;
+  },
+): Promise<void> {
+  if (input.moves.length === 0) return;
+  const first = input.moves[0];
+  if (first === undefined || !canTransition(input.from, input.to)) {
+    throw new IllegalTransitionError(first?.alertId ?? 'none', input.from, input.to);
+  }
+  const ids = input.moves.map((move) => move.alertId);
+  const moved = await trx
+    .updateTable('alerts')
+    .set({ status: input.to, updated_at: new Date() })
+    .where('alert_id', 'in', ids)
+    .where('status', '=', input.from)
+    .returning('alert_id')
+    .execute();
+  if (moved.length !== ids.length) {
+    const movedIds = new Set(moved.map((row) => row.alert_id));
+    throw new IllegalTransitionError(
+      ids.find((id) => !movedIds.has(id)) ?? first.alertId,
+      'unknown',
+      input.to,
+    );
+  }
+  await trx
+    .insertInto('alert_events')
+    .values(
+      input.moves.map((move) => ({
+        alert_id: move.alertId,
+        from_status: input.from,
+        to_status: input.to,
+        actor: input.actor,
+        reason: move.reason,
+        detail: null,
+      })),
+    )
+    .execute();
+}
