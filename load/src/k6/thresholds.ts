@@ -38,7 +38,7 @@ export function sloThresholds(profile: ProfileName): Record<string, Threshold[]>
     return thresholds;
   }
 
-  const latency: Threshold[] = [
+  const latency: string[] = [
     `p(95)<=${ACK_LATENCY_MS.p95}`,
     `p(99)<=${ACK_LATENCY_MS.p99}`,
     `p(99.9)<=${ACK_LATENCY_MS.p999}`,
@@ -47,7 +47,7 @@ export function sloThresholds(profile: ProfileName): Record<string, Threshold[]>
     // The stress ramp runs until the service breaks; the first latency target to break marks the
     // breaking point, and running further only measures a saturated queue.
     thresholds[WEBHOOK_DURATION] = latency.map((threshold) => ({
-      threshold: String(threshold),
+      threshold,
       abortOnFail: true,
       delayAbortEval: '30s',
     }));
