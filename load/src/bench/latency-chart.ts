@@ -16,8 +16,12 @@ export interface ChartMarker {
 
 const WIDTH = 760;
 const HEIGHT = 420;
-const MARGIN = { left: 64, right: 24, top: 40, bottom: 56 };
+const MARGIN = { left: 64, right: 24, top: 48, bottom: 56 };
 const TICKS = [0, 50, 90, 99, 99.9, 99.99, 99.999];
+
+function round(value: number): string {
+  return value.toFixed(1);
+}
 
 function xOf(p: number): number {
   const maxLog = Math.log10(1 / (1 - 99.999 / 100));
@@ -39,6 +43,7 @@ function escape(text: string): string {
 
 export function latencyChartSvg(
   title: string,
+  subtitle: string,
   series: readonly ChartSeries[],
   markers: readonly ChartMarker[],
 ): string {
@@ -53,18 +58,19 @@ export function latencyChartSvg(
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escape(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="15">${escape(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="34" text-anchor="middle" font-size="10" fill="#555">${escape(subtitle)}</text>`,
   ];
   for (let index = 0; index <= 5; index += 1) {
     const value = (yMax / 5) * index;
     const y = yOf(value);
     parts.push(
-      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${MARGIN.left - 8}" y="${y + 4}" text-anchor="end">${Number(value.toFixed(2))}</text>`,
+      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y)}" y2="${round(y)}" stroke="#e5e5e5"/>`,
+      `<text x="${MARGIN.left - 8}" y="${round(y + 4)}" text-anchor="end">${Number(value.toFixed(2))}</text>`,
     );
   }
   for (const tick of TICKS) {
-    const x = xOf(tick);
+    const x = round(xOf(tick));
     parts.push(
       `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#f0f0f0"/>`,
       `<text x="${x}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${tick}%</text>`,
@@ -78,8 +84,8 @@ export function latencyChartSvg(
     const x = xOf(marker.p);
     const y = yOf(marker.value);
     parts.push(
-      `<path d="M ${x - 6} ${y} L ${x + 6} ${y} M ${x} ${y - 6} L ${x} ${y + 6}" stroke="#d62728" stroke-width="2"/>`,
-      `<text x="${x + 8}" y="${y - 6}" fill="#d62728">${escape(marker.label)}</text>`,
+      `<path d="M ${round(x - 6)} ${round(y)} L ${round(x + 6)} ${round(y)} M ${round(x)} ${round(y - 6)} L ${round(x)} ${round(y + 6)}" stroke="#d62728" stroke-width="2"/>`,
+      `<text x="${round(x + 8)}" y="${round(y - 6)}" fill="#d62728">${escape(marker.label)}</text>`,
     );
   }
   series.forEach((entry, index) => {
@@ -87,11 +93,11 @@ export function latencyChartSvg(
     const path = entry.points
       .map(
         (point, pointIndex) =>
-          `${pointIndex === 0 ? 'M' : 'L'} ${xOf(point.p).toFixed(1)} ${yOf(point.value).toFixed(1)}`,
+          `${pointIndex === 0 ? 'M' : 'L'} ${round(xOf(point.p))} ${round(yOf(point.value))}`,
       )
       .join(' ');
     parts.push(`<path d="${path}" fill="none" stroke="${entry.colour}" stroke-width="2"/>`);
-    const legendY = MARGIN.top + 14 + index * 16;
+    const legendY = MARGIN.top + 16 + index * 16;
     parts.push(
       `<line x1="${MARGIN.left + 12}" x2="${MARGIN.left + 32}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${entry.colour}" stroke-width="2"/>`,
       `<text x="${MARGIN.left + 38}" y="${legendY}">${escape(entry.label)}</text>`,

@@ -216,7 +216,8 @@ try {
     files: { markdown: 'bench.md', chart: 'latency.svg', json: 'bench.json' },
   });
   const chart = latencyChartSvg(
-    `Webhook acknowledgement latency by percentile (${machineLine(report)})`.slice(0, 110),
+    'Webhook acknowledgement latency by percentile',
+    machineLine(report),
     [
       {
         label: `service, open model at ${settings.openModelRate} req/s`,

@@ -12,7 +12,9 @@ export interface LatencySummary {
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
+  // The small tolerance keeps binary floating point (99.9 × 1000 / 100 = 999.0000000000001) from
+  // moving the rank one sample up.
+  const rank = Math.ceil((p * sorted.length) / 100 - 1e-9);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? 0;
 }
 
@@ -36,6 +38,6 @@ export function percentileCurve(samples: readonly number[]): { p: number; value:
   const sorted = [...samples].sort((a, b) => a - b);
   const points = [0, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
   return points
-    .filter((p) => p === 0 || sorted.length >= 100 / (100 - p))
+    .filter((p) => p === 0 || sorted.length * (100 - p) >= 100 - 1e-9)
     .map((p) => ({ p, value: p === 0 ? (sorted[0] ?? 0) : percentile(sorted, p) }));
 }

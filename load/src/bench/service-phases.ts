@@ -315,7 +315,7 @@ export async function measureAlertToOutcome(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
               max(ms) AS max
-         FROM (SELECT extract(epoch FROM e.at - a.received_at) * 1000 AS ms
+         FROM (SELECT extract(epoch FROM e.at - a.received_at)::float8 * 1000 AS ms
                  FROM alerts a
                  JOIN alert_events e ON e.alert_id = a.alert_id AND e.to_status = 'OUTCOME_SENT'
                 WHERE a.alert_id LIKE $1) AS outcome_latency`,
@@ -344,9 +344,9 @@ export async function measureAlertToOutcome(
       pendingAtEnd: last.pending,
       pendingByStatus,
       latencyMs: {
-        p50: Number(row?.p50 ?? 0),
-        p99: Number(row?.p99 ?? 0),
-        max: Number(row?.max ?? 0),
+        p50: row?.p50 ?? 0,
+        p99: row?.p99 ?? 0,
+        max: row?.max ?? 0,
       },
       queueLag: {
         maxBacklog: Math.max(0, ...samples.map((sample) => sample.pending)),
