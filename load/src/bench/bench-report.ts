@@ -112,6 +112,8 @@ export const benchReportSchema = z.object({
     cpu,
   }),
   rss: z.object({
+    /** Right after the ready line, before any request: the footprint the service starts with. */
+    idleMiB: z.number().nonnegative(),
     maxMiB: z.number().nonnegative(),
     meanMiB: z.number().nonnegative(),
     samples: z.number().int().nonnegative(),

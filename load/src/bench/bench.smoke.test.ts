@@ -137,5 +137,6 @@ describe('pnpm bench --quick', () => {
       true,
     );
     expect(report.rss.samples).toBeGreaterThan(0);
+    expect(report.rss.idleMiB).toBeGreaterThan(0);
   });
 });

@@ -11,7 +11,7 @@ import type { BenchReport } from './bench-report.js';
 import { startService } from './child-processes.js';
 import { runLoad, type Progress } from './load-run.js';
 import { committedTransactions, httpRunFrom, persistenceOf, PhaseCpu } from './measure.js';
-import { RssSampler } from './process-stats.js';
+import { residentBytes, RssSampler } from './process-stats.js';
 
 export interface BenchSettings {
   readonly quick: boolean;
@@ -80,7 +80,10 @@ export async function measureWebRole(context: ServiceContext): Promise<
   );
   const rss = new RssSampler(service.pid);
   try {
-    progress(`service (web role) ready at ${service.url}, pid ${service.pid}`);
+    const idleBytes = (await residentBytes(service.pid)) ?? 0;
+    progress(
+      `service (web role) ready at ${service.url}, pid ${service.pid}, RSS ${(idleBytes / MIB).toFixed(0)} MiB`,
+    );
     // A short unmeasured run lets V8 optimise the hot paths and fills the connection pool, as a
     // service that has been up for a while would be.
     const warmup = new AlertTraffic(context.secret, Date.now());
@@ -165,6 +168,7 @@ export async function measureWebRole(context: ServiceContext): Promise<
         cpu: openCpu,
       },
       rss: {
+        idleMiB: idleBytes / MIB,
         maxMiB: Math.max(0, ...samples) / MIB,
         meanMiB:
           samples.length === 0 ? 0 : samples.reduce((a, b) => a + b, 0) / samples.length / MIB,
