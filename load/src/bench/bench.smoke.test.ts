@@ -1,0 +1,142 @@
+// End-to-end check of the bench machinery on a tiny scale: `pnpm bench --quick` starts
+// PostgreSQL, the bare server, the built service and the mocks, runs every phase for a few
+// seconds and writes its report. Timing is not asserted here (that is the bench's own job on a
+// quiet machine); the report's shape and the bookkeeping of every phase are.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  benchReportSchema,
+  type BenchReport,
+  type HttpRun,
+  type Persistence,
+} from './bench-report.js';
+
+/* eslint-disable security/detect-non-literal-fs-filename -- reads the run's own temporary report directory */
+
+const BENCH_TIMEOUT_MS = 300_000;
+let directory = '';
+let output = '';
+let exitCode: number | null = null;
+let report: BenchReport;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'bench-quick-'));
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  exitCode = await new Promise<number | null>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [tsx, main, '--quick', '--out', directory],
+      { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        output = `${stdout}\n${stderr}`;
+        resolve(error === null ? 0 : (child.exitCode ?? 1));
+      },
+    );
+  });
+  report = benchReportSchema.parse(
+    JSON.parse(await readFile(join(directory, 'bench.json'), 'utf8')),
+  );
+}, BENCH_TIMEOUT_MS + 10_000);
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** Every 2xx is an acknowledged alert, and every acknowledged alert is a row. */
+function expectEveryAcknowledgementPersisted(run: HttpRun, persistence: Persistence): void {
+  expect(persistence.rejectedAcknowledgements).toBe(0);
+  expect(persistence.acknowledged).toBe(run.responses2xx);
+  expect(persistence.acknowledgedWithoutRow).toBe(0);
+  expect(persistence.rows).toBe(persistence.acknowledged + persistence.rowsWithoutAcknowledgement);
+  expect(persistence.acknowledged).toBeGreaterThan(0);
+}
+
+describe('pnpm bench --quick', () => {
+  it('completes and says where its report is', () => {
+    expect(output).toContain('Verdict:');
+    expect(exitCode).toBe(0);
+  });
+
+  it('writes the Markdown report, the JSON report and the SVG chart', async () => {
+    const markdown = await readFile(join(directory, report.files.markdown), 'utf8');
+    const svg = await readFile(join(directory, report.files.chart), 'utf8');
+    expect(markdown).toContain('# Bench report (quick run');
+    expect(markdown).toContain(report.machine.cpuModel);
+    for (const target of report.targets) expect(markdown).toContain(target.description);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.match(/<path d="M [^"]*" fill="none"/g)).toHaveLength(3);
+  });
+
+  it('names the machine and the database it measured', () => {
+    expect(report.quick).toBe(true);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.node).toBe(process.version);
+    expect(report.machine.postgres).toMatch(/^\d+\.\d+/);
+    expect(report.machine.postgresSettings).toContain('fsync=on');
+  });
+
+  it('stores every acknowledged alert, in every phase that sends alerts', () => {
+    expect(report.targets.find((target) => target.id === 'every-ack-persisted')?.measured).toBe(0);
+    expectEveryAcknowledgementPersisted(report.throughput, report.throughput.persistence);
+    expectEveryAcknowledgementPersisted(report.openModel, report.openModel.persistence);
+    expectEveryAcknowledgementPersisted(
+      report.alertToOutcome.send,
+      report.alertToOutcome.persistence,
+    );
+  });
+
+  it('counts persisted alerts from the database rows and derives the ratios from them', () => {
+    const { throughput, httpCeiling, databaseCeiling, ratios } = report;
+    expect(throughput.persistedPerSecond).toBeCloseTo(
+      throughput.persistence.rows / throughput.durationSeconds,
+      6,
+    );
+    expect(ratios.webhookToHttpCeiling).toBeCloseTo(
+      throughput.persistedPerSecond / httpCeiling.requestsPerSecond,
+      6,
+    );
+    expect(ratios.webhookToDatabaseCeiling).toBeCloseTo(
+      throughput.persistedPerSecond / databaseCeiling.insertsPerSecond,
+      6,
+    );
+    expect(databaseCeiling.rows).toBeGreaterThan(0);
+    expect(httpCeiling.responses2xx).toBe(httpCeiling.requests);
+  });
+
+  it('accounts for every alert of the outcome phase: sent, failed or still pending', () => {
+    const outcome = report.alertToOutcome;
+    expect(outcome.outcomeSent + outcome.outcomeFailed + outcome.pendingAtEnd).toBe(
+      outcome.persistence.rows,
+    );
+    expect(Object.values(outcome.pendingByStatus).reduce((sum, count) => sum + count, 0)).toBe(
+      outcome.pendingAtEnd,
+    );
+    expect(outcome.ethocaOutcomesRecorded).toBe(outcome.outcomeSent);
+    expect(outcome.transactionsRecorded).toBeGreaterThan(0);
+  });
+
+  it('reports a verdict for every target, with a reason for each miss', () => {
+    expect(report.targets.map((target) => target.id)).toEqual([
+      'webhook-vs-http-ceiling',
+      'webhook-vs-database-ceiling',
+      'every-ack-persisted',
+      'ack-p99',
+      'ack-p999',
+      'ack-errors',
+      'rss',
+      'alert-to-outcome-p99',
+    ]);
+    expect(report.passed).toBe(report.targets.every((target) => target.pass));
+    expect(report.targets.every((target) => target.pass === (target.limitedBy === undefined))).toBe(
+      true,
+    );
+    expect(report.rss.samples).toBeGreaterThan(0);
+    expect(report.rss.idleMiB).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,155 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/* eslint-disable security/detect-non-literal-fs-filename -- every path read here is under /proc, built from a process id */
+
+/*
+ * Resident memory and CPU time of processes, read from /proc (Linux). The bench runs on the same
+ * Linux machines as CI; elsewhere these reads fail and the bench says so instead of guessing.
+ */
+
+/** Linux reports CPU time in clock ticks; USER_HZ is 100 on every architecture Node supports. */
+const TICKS_PER_SECOND = 100;
+
+/** VmRSS in bytes, or undefined once the process is gone. */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface StatFields {
+  readonly ppid: number;
+  readonly cpuSeconds: number;
+}
+
+async function stat(pid: number): Promise<StatFields | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces; fields are counted after it.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { ppid: Number(fields[1]), cpuSeconds: ticks / TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function cpuSeconds(pids: readonly number[]): Promise<number> {
+  const stats = await Promise.all(pids.map((pid) => stat(pid)));
+  return stats.reduce((sum, entry) => sum + (entry?.cpuSeconds ?? 0), 0);
+}
+
+async function allPids(): Promise<number[]> {
+  const entries = await readdir('/proc');
+  return entries.filter((entry) => /^\d+$/.test(entry)).map(Number);
+}
+
+/**
+ * The PostgreSQL postmaster listening on `port` and its children (backends, writer, WAL writer):
+ * the processes whose CPU is the database's share of the machine.
+ */
+export async function postgresPids(port: number): Promise<number[]> {
+  const pids = await allPids();
+  let postmaster: number | undefined;
+  for (const pid of pids) {
+    try {
+      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      const portIndex = args.indexOf('-p');
+      if (args[0]?.endsWith('postgres') && portIndex > 0 && args[portIndex + 1] === String(port)) {
+        postmaster = pid;
+        break;
+      }
+    } catch {
+      continue;
+    }
+  }
+  if (postmaster === undefined) return [];
+  const children: number[] = [];
+  for (const pid of pids) {
+    if ((await stat(pid))?.ppid === postmaster) children.push(pid);
+  }
+  return [postmaster, ...children];
+}
+
+/** CPU used by a group of processes over an interval, in cores (1.0 = one core fully busy). */
+export class CpuMeter {
+  private startCpu = 0;
+  private startWall = 0;
+
+  constructor(private readonly pids: () => Promise<readonly number[]>) {}
+
+  async start(): Promise<void> {
+    this.startCpu = await cpuSeconds(await this.pids());
+    this.startWall = performance.now();
+  }
+
+  async stop(): Promise<number> {
+    const used = (await cpuSeconds(await this.pids())) - this.startCpu;
+    const wall = (performance.now() - this.startWall) / 1000;
+    return wall > 0 ? Math.max(0, used / wall) : 0;
+  }
+}
+
+/** Samples a process's RSS at a fixed interval until stopped. */
+export class RssSampler {
+  readonly samples: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pid: number,
+    private readonly intervalMs = 250,
+  ) {}
+
+  start(): void {
+    const sample = async () => {
+      const bytes = await residentBytes(this.pid);
+      if (bytes !== undefined) this.samples.push(bytes);
+    };
+    void sample();
+    this.timer = setInterval(() => void sample(), this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+}
+
+/**
+ * Pressure stall information: microseconds during which at least one runnable task waited for
+ * the resource (`cpu` or `io`), machine-wide. Its growth over a phase shows whether processes
+ * waited for a core (an oversubscribed or shared machine) or for the disk (commit fsyncs), which
+ * CPU time alone cannot show. Undefined where the kernel does not expose PSI.
+ */
+export async function pressureStallMicros(resource: 'cpu' | 'io'): Promise<number | undefined> {
+  try {
+    const text = await readFile(`/proc/pressure/${resource}`, 'utf8');
+    const match = /^some .*total=(\d+)$/m.exec(text);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of a phase (0 to 1) during which some task stalled on `resource`. */
+export class PressureMeter {
+  private startMicros: number | undefined;
+  private startWall = 0;
+
+  constructor(private readonly resource: 'cpu' | 'io') {}
+
+  async start(): Promise<void> {
+    this.startMicros = await pressureStallMicros(this.resource);
+    this.startWall = performance.now();
+  }
+
+  async stop(): Promise<number> {
+    const end = await pressureStallMicros(this.resource);
+    const wallMicros = (performance.now() - this.startWall) * 1000;
+    if (end === undefined || this.startMicros === undefined || wallMicros <= 0) return 0;
+    return Math.min(1, Math.max(0, (end - this.startMicros) / wallMicros));
+  }
+}

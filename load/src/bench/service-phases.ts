@@ -1,0 +1,375 @@
+import { createPublicKey } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { transactionForAlert } from '@mastercom/contracts/fixtures';
+import { MAX_TRANSACTIONS_PER_IMPORT } from '@mastercom/contracts';
+import { generateRsaKeyPair, startMockEthoca, startMockPsp } from '@mastercom/testkit';
+import pg from 'pg';
+import { AlertTraffic } from './alert-traffic.js';
+import type { BenchReport } from './bench-report.js';
+import { startService } from './child-processes.js';
+import { runLoad, type Progress } from './load-run.js';
+import { committedTransactions, httpRunFrom, persistenceOf, PhaseCpu } from './measure.js';
+import { residentBytes, RssSampler } from './process-stats.js';
+
+export interface BenchSettings {
+  readonly quick: boolean;
+  readonly phaseSeconds: number;
+  readonly warmupSeconds: number;
+  /** Fixed connections of the full-speed phases (HTTP ceiling, database ceiling, throughput). */
+  readonly connections: number;
+  readonly openModelRate: number;
+  readonly openModelConnections: number;
+  readonly outcomeRate: number;
+  readonly outcomeConnections: number;
+  /** How long the outcome phase waits for the worker to finish after sending stops. */
+  readonly drainTimeoutSeconds: number;
+}
+
+export interface ServiceContext {
+  readonly databaseUrl: string;
+  readonly postgresPort: number;
+  readonly secret: string;
+  readonly apiToken: string;
+  /** The UDP port of the DogStatsD sink, so metrics leave the service as they do in production. */
+  readonly statsdPort: number;
+  readonly reportDir: string;
+  readonly settings: BenchSettings;
+  readonly progress: Progress;
+}
+
+/** The service's environment apart from secrets and URLs, as the report shows it. */
+export const SERVICE_SETTINGS = {
+  NODE_ENV: 'production',
+  // Production's level: the service logs every webhook request at info.
+  LOG_LEVEL: 'info',
+  DD_TRACE_ENABLED: 'false',
+  SHUTDOWN_GRACE_MS: '5000',
+} as const;
+
+function baseEnvironment(context: ServiceContext, databaseUrl: string): Record<string, string> {
+  return {
+    ...SERVICE_SETTINGS,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    WEBHOOK_HMAC_SECRETS: context.secret,
+    API_TOKENS: context.apiToken,
+    DD_AGENT_HOST: '127.0.0.1',
+    DD_DOGSTATSD_PORT: String(context.statsdPort),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Phase 3: the service with SERVICE_ROLE=web. First signed single-alert deliveries at full speed
+ * on fixed connections (persisted alerts per second, counted in the database), then an open
+ * model at a fixed rate (acknowledgement latency). RSS is sampled through both.
+ */
+export async function measureWebRole(context: ServiceContext): Promise<
+  Pick<BenchReport, 'throughput' | 'openModel' | 'rss'> & {
+    latencies: { throughput: number[]; openModel: number[] };
+  }
+> {
+  const { settings, progress } = context;
+  const service = await startService(
+    { ...baseEnvironment(context, context.databaseUrl), SERVICE_ROLE: 'web' },
+    join(context.reportDir, 'service-web.log'),
+  );
+  const rss = new RssSampler(service.pid);
+  try {
+    const idleBytes = (await residentBytes(service.pid)) ?? 0;
+    progress(
+      `service (web role) ready at ${service.url}, pid ${service.pid}, RSS ${(idleBytes / MIB).toFixed(0)} MiB`,
+    );
+    // A short unmeasured run lets V8 optimise the hot paths and fills the connection pool, as a
+    // service that has been up for a while would be.
+    const warmup = new AlertTraffic(context.secret, Date.now());
+    await runLoad(
+      {
+        url: service.url,
+        connections: settings.connections,
+        duration: settings.warmupSeconds,
+        requests: warmup.requests(),
+      },
+      'warm-up',
+      progress,
+    );
+    rss.start();
+
+    progress(
+      `throughput: ${settings.connections} connections at full speed for ${settings.phaseSeconds} s`,
+    );
+    const fullSpeed = new AlertTraffic(context.secret, Date.now() + 1);
+    let cpu = new PhaseCpu(service.pid, context.postgresPort);
+    const commitsBefore = await committedTransactions(context.databaseUrl);
+    await cpu.start();
+    const fullRun = await runLoad(
+      {
+        url: service.url,
+        connections: settings.connections,
+        duration: settings.phaseSeconds,
+        requests: fullSpeed.requests(),
+      },
+      'throughput',
+      progress,
+    );
+    const fullCpu = await cpu.stop();
+    // Responses autocannon abandoned at the end may still commit; give them a moment first.
+    await sleep(1000);
+    const fullPersistence = await persistenceOf(context.databaseUrl, fullSpeed);
+    // The statistics views count this bench's own queries too: the two persistence queries and
+    // the statistics query itself, which are subtracted.
+    const serviceCommits = Math.max(
+      1,
+      (await committedTransactions(context.databaseUrl)) - commitsBefore - 3,
+    );
+    const fullHttp = httpRunFrom(fullRun, settings.connections);
+
+    progress(
+      `open model: ${settings.openModelRate} req/s on ${settings.openModelConnections} connections for ${settings.phaseSeconds} s`,
+    );
+    const open = new AlertTraffic(context.secret, Date.now() + 2);
+    cpu = new PhaseCpu(service.pid, context.postgresPort);
+    await cpu.start();
+    const openRun = await runLoad(
+      {
+        url: service.url,
+        connections: settings.openModelConnections,
+        overallRate: settings.openModelRate,
+        duration: settings.phaseSeconds,
+        requests: open.requests(),
+      },
+      'open model',
+      progress,
+    );
+    const openCpu = await cpu.stop();
+    rss.stop();
+    await sleep(1000);
+    const openPersistence = await persistenceOf(context.databaseUrl, open);
+    const samples = rss.samples;
+    return {
+      throughput: {
+        ...fullHttp,
+        persistedPerSecond: fullPersistence.rows / fullHttp.durationSeconds,
+        persistence: fullPersistence,
+        commits: {
+          commitsPerSecond: serviceCommits / fullHttp.durationSeconds,
+          alertsPerCommit: fullPersistence.rows / serviceCommits,
+        },
+        cpu: fullCpu,
+      },
+      openModel: {
+        ...httpRunFrom(openRun, settings.openModelConnections),
+        targetRate: settings.openModelRate,
+        persistence: openPersistence,
+        cpu: openCpu,
+      },
+      rss: {
+        idleMiB: idleBytes / MIB,
+        maxMiB: Math.max(0, ...samples) / MIB,
+        meanMiB:
+          samples.length === 0 ? 0 : samples.reduce((a, b) => a + b, 0) / samples.length / MIB,
+        samples: samples.length,
+      },
+      latencies: { throughput: fullRun.latencies, openModel: openRun.latencies },
+    };
+  } finally {
+    rss.stop();
+    await service.stop();
+  }
+}
+
+const TERMINAL = ['OUTCOME_SENT', 'OUTCOME_FAILED'];
+
+interface BacklogSample {
+  readonly pending: number;
+  readonly oldestPendingMs: number;
+}
+
+async function backlog(client: pg.Client, prefix: string): Promise<BacklogSample> {
+  const result = await client.query<{ pending: string; oldest: string | null }>(
+    `SELECT count(*) AS pending,
+            extract(epoch FROM now() - min(received_at)) * 1000 AS oldest
+       FROM alerts
+      WHERE alert_id LIKE $1 AND status <> ALL($2::text[])`,
+    [`${prefix}%`, TERMINAL],
+  );
+  return {
+    pending: Number(result.rows[0]?.pending ?? 0),
+    oldestPendingMs: Number(result.rows[0]?.oldest ?? 0),
+  };
+}
+
+/**
+ * Phase 4: the service with SERVICE_ROLE=all against the mock Ethoca Outcome API and the mock PSP,
+ * on a database of its own (the web phase left unprocessed jobs behind). Half of the alerts get a
+ * matching merchant transaction first, so refunds and stops go through the PSP; the rest end
+ * NOT_FOUND. Latency is each alert's `received_at` to its OUTCOME_SENT event.
+ */
+export async function measureAlertToOutcome(
+  context: ServiceContext,
+  databaseUrl: string,
+): Promise<BenchReport['alertToOutcome']> {
+  const { settings, progress } = context;
+  const keys = generateRsaKeyPair();
+  const keyPath = join(context.reportDir, 'bench-signing-key.pem');
+  // The key is generated for this run and lives in the run's report directory only.
+  // eslint-disable-next-line security/detect-non-literal-fs-filename
+  await writeFile(keyPath, keys.privateKeyPem, { mode: 0o600 });
+  const consumerKey = 'bench-consumer-key';
+  const ethoca = await startMockEthoca({
+    publicKeyPem: createPublicKey(keys.privateKeyPem)
+      .export({ type: 'spki', format: 'pem' })
+      .toString(),
+    consumerKey,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  const psp = await startMockPsp({ host: '127.0.0.1', port: 0 });
+  const service = await startService(
+    {
+      ...baseEnvironment(context, databaseUrl),
+      SERVICE_ROLE: 'all',
+      ETHOCA_OUTCOME_URL: ethoca.url,
+      PSP_URL: psp.url,
+      MASTERCARD_CONSUMER_KEY: consumerKey,
+      MASTERCARD_SIGNING_KEY_PEM_PATH: keyPath,
+    },
+    join(context.reportDir, 'service-all.log'),
+  );
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    progress(
+      `service (all roles) ready at ${service.url}; mock Ethoca ${ethoca.url}, mock PSP ${psp.url}`,
+    );
+    const traffic = new AlertTraffic(context.secret, Date.now() + 3);
+    const planned = traffic.prepare(Math.ceil(settings.outcomeRate * settings.phaseSeconds * 1.2));
+    const transactions = planned
+      .filter((_alert, index) => index % 2 === 0)
+      .map((alert) => transactionForAlert(alert));
+    for (let start = 0; start < transactions.length; start += MAX_TRANSACTIONS_PER_IMPORT) {
+      const response = await fetch(`${service.url}/api/v6/transactions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${context.apiToken}`,
+        },
+        body: JSON.stringify({
+          transactions: transactions.slice(start, start + MAX_TRANSACTIONS_PER_IMPORT),
+        }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!response.ok) {
+        throw new Error(
+          `recording transactions failed: HTTP ${response.status} ${await response.text()}`,
+        );
+      }
+    }
+    progress(`recorded ${transactions.length} merchant transactions (half the alerts will match)`);
+
+    const samples: BacklogSample[] = [];
+    let sampling = false;
+    sampler = setInterval(() => {
+      if (sampling) return;
+      sampling = true;
+      void backlog(client, traffic.prefix)
+        .then((sample) => samples.push(sample))
+        .finally(() => {
+          sampling = false;
+        });
+    }, 500);
+
+    const cpu = new PhaseCpu(service.pid, context.postgresPort);
+    await cpu.start();
+    const run = await runLoad(
+      {
+        url: service.url,
+        connections: settings.outcomeConnections,
+        overallRate: settings.outcomeRate,
+        duration: settings.phaseSeconds,
+        requests: traffic.requests(),
+      },
+      'alert to outcome',
+      progress,
+    );
+    const sendingStopped = performance.now();
+    const drainDeadline = sendingStopped + settings.drainTimeoutSeconds * 1000;
+    let last = await backlog(client, traffic.prefix);
+    while (last.pending > 0 && performance.now() < drainDeadline) {
+      progress(`  draining: ${last.pending} alerts without a final outcome yet`);
+      await sleep(500);
+      last = await backlog(client, traffic.prefix);
+    }
+    const drainSeconds = (performance.now() - sendingStopped) / 1000;
+    const phaseCpu = await cpu.stop();
+    clearInterval(sampler);
+    sampler = undefined;
+    const persistence = await persistenceOf(databaseUrl, traffic);
+
+    const latency = await client.query<{
+      p50: number | null;
+      p99: number | null;
+      max: number | null;
+    }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
+              max(ms) AS max
+         FROM (SELECT extract(epoch FROM e.at - a.received_at)::float8 * 1000 AS ms
+                 FROM alerts a
+                 JOIN alert_events e ON e.alert_id = a.alert_id AND e.to_status = 'OUTCOME_SENT'
+                WHERE a.alert_id LIKE $1) AS outcome_latency`,
+      [`${traffic.prefix}%`],
+    );
+    const statuses = await client.query<{ status: string; count: string }>(
+      'SELECT status, count(*) AS count FROM alerts WHERE alert_id LIKE $1 GROUP BY status',
+      [`${traffic.prefix}%`],
+    );
+    const byStatus = Object.fromEntries(
+      statuses.rows.map((row) => [row.status, Number(row.count)]),
+    );
+    const outcomeSent = byStatus.OUTCOME_SENT ?? 0;
+    const pendingByStatus = Object.fromEntries(
+      Object.entries(byStatus).filter(([status]) => !TERMINAL.includes(status)),
+    );
+    const busySeconds = run.result.duration + drainSeconds;
+    const row = latency.rows[0];
+    return {
+      targetRate: settings.outcomeRate,
+      send: httpRunFrom(run, settings.outcomeConnections),
+      persistence,
+      transactionsRecorded: transactions.length,
+      outcomeSent,
+      outcomeFailed: byStatus.OUTCOME_FAILED ?? 0,
+      pendingAtEnd: last.pending,
+      pendingByStatus,
+      latencyMs: {
+        p50: row?.p50 ?? 0,
+        p99: row?.p99 ?? 0,
+        max: row?.max ?? 0,
+      },
+      queueLag: {
+        maxBacklog: Math.max(0, ...samples.map((sample) => sample.pending)),
+        maxOldestPendingMs: Math.max(0, ...samples.map((sample) => sample.oldestPendingMs)),
+        drainSeconds,
+        workerAlertsPerSecond:
+          busySeconds > 0 ? (outcomeSent + (byStatus.OUTCOME_FAILED ?? 0)) / busySeconds : 0,
+      },
+      ethocaOutcomesRecorded: [...ethoca.state.outcomes.values()].filter(
+        (entry) => entry.outcome !== undefined,
+      ).length,
+      pspRefundRequests: psp.state.received.length,
+      cpu: phaseCpu,
+    };
+  } finally {
+    if (sampler !== undefined) clearInterval(sampler);
+    await client.end();
+    await service.stop();
+    await ethoca.close();
+    await psp.close();
+  }
+}
