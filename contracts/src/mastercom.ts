@@ -327,7 +327,10 @@ export const mastercomV6ErrorEnvelopeSchema = z.object({
       ReasonCode: z.string(),
       Description: z.string().optional(),
       Recoverable: z.boolean().optional(),
-      Details: z.union([z.array(nameValueSchema), z.string()]).optional(),
+      Details: z
+        .union([z.array(nameValueSchema), z.string()])
+        .nullable()
+        .optional(),
     }),
   ),
 });
@@ -343,7 +346,11 @@ export const mastercardGatewayErrorEnvelopeSchema = z.object({
           ReasonCode: z.string(),
           Description: z.string().optional(),
           Recoverable: z.boolean().optional(),
-          Details: z.union([z.string(), z.array(nameValueSchema)]).optional(),
+          // The gateway writes `"Details": null` when it has none.
+          Details: z
+            .union([z.string(), z.array(nameValueSchema)])
+            .nullable()
+            .optional(),
         }),
       ),
       // XML-to-JSON gateways write a lone error as an object instead of a one-item array.
@@ -353,7 +360,11 @@ export const mastercardGatewayErrorEnvelopeSchema = z.object({
         ReasonCode: z.string(),
         Description: z.string().optional(),
         Recoverable: z.boolean().optional(),
-        Details: z.union([z.string(), z.array(nameValueSchema)]).optional(),
+        // The gateway writes `"Details": null` when it has none.
+        Details: z
+          .union([z.string(), z.array(nameValueSchema)])
+          .nullable()
+          .optional(),
       }),
     ]),
   }),
@@ -375,7 +386,7 @@ type RawError = z.infer<typeof mastercomV6ErrorEnvelopeSchema>['Errors'][number]
 function normalise(error: RawError): MastercomErrorItem {
   const details = Array.isArray(error.Details)
     ? error.Details.map((pair) => `${pair.Name}: ${pair.Value}`).join('; ')
-    : error.Details;
+    : (error.Details ?? undefined);
   return {
     source: error.Source,
     reasonCode: error.ReasonCode,
