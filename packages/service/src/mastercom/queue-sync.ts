@@ -209,8 +209,8 @@ export class MastercomQueueSync {
     const known = new Map(stored.map((row) => [row.claim_id, row]));
     return unique.filter((claim) => {
       const row = known.get(claim.claimId);
+      if (row === undefined) return true;
       return (
-        row === undefined ||
         row.last_modified_date !== (claim.lastModifiedDate ?? null) ||
         row.queue_name !== (claim.queueName ?? null)
       );
