@@ -11,7 +11,7 @@ describe('checkKeyExpiry', () => {
       status: 'ok',
       daysRemaining: 44,
     });
-    expect(gauges.at(-1)).toEqual(['mastercom.api_key.days_to_expiry', 44]);
+    expect(gauges.at(-1)).toEqual(['api_key.days_to_expiry', 44]);
   });
 
   it('warns, and does not fail, when fewer than 30 days remain or the key has expired', () => {

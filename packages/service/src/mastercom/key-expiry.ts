@@ -21,7 +21,8 @@ export function checkKeyExpiry(
 ): KeyExpiryCheck {
   const expiry = Date.parse(`${expiresAt}T00:00:00Z`);
   const daysRemaining = Math.floor((expiry - now.getTime()) / 86_400_000);
-  metrics?.gauge('mastercom.api_key.days_to_expiry', daysRemaining);
+  // Published as mastercom.api_key.days_to_expiry: the metrics client adds the prefix.
+  metrics?.gauge('api_key.days_to_expiry', daysRemaining);
   if (daysRemaining < 0) {
     return {
       status: 'warn',

@@ -124,7 +124,7 @@ export class MastercomQueueSync {
       result.queues.push(await this.#syncQueue(queueName));
     }
     Object.assign(result, await this.#acknowledgePending());
-    metrics.timing('mastercom.sync.duration', performance.now() - started);
+    metrics.timing('sync.duration', performance.now() - started);
     logger.info({ sync: result }, 'Mastercom queue sync finished');
     return result;
   }
@@ -188,8 +188,8 @@ export class MastercomQueueSync {
         conflict.column('queue_name').doUpdateSet({ watermark: now, updated_at: new Date() }),
       )
       .execute();
-    metrics.increment('mastercom.sync.claims_read', summary.claimsRead, [`queue:${queueName}`]);
-    metrics.increment('mastercom.chargebacks.new', summary.newChargebacks, [`queue:${queueName}`]);
+    metrics.increment('sync.claims_read', summary.claimsRead, [`queue:${queueName}`]);
+    metrics.increment('chargebacks.new', summary.newChargebacks, [`queue:${queueName}`]);
     return summary;
   }
 
@@ -282,7 +282,7 @@ export class MastercomQueueSync {
       return { newClaim: stored.inserted, newChargebacks: newChargebacks.length, linked };
     });
     if (outcome.linked) {
-      this.#deps.metrics.increment('mastercom.alerts.became_chargeback');
+      this.#deps.metrics.increment('alerts.became_chargeback');
       this.#deps.logger.info(
         { claimId: claim.claimId },
         'an Ethoca alert became a chargeback: claim linked to the alert by ARN',
@@ -377,8 +377,8 @@ export class MastercomQueueSync {
       }
       acknowledged += done.length;
     }
-    metrics.increment('mastercom.chargebacks.acknowledged', acknowledged);
-    if (failures > 0) metrics.increment('mastercom.chargebacks.acknowledge_failed', failures);
+    metrics.increment('chargebacks.acknowledged', acknowledged);
+    if (failures > 0) metrics.increment('chargebacks.acknowledge_failed', failures);
     return { acknowledged, acknowledgementCalls: calls, acknowledgementFailures: failures };
   }
 }

@@ -46,7 +46,7 @@ export class MastercomSyncScheduler {
       if ('skipped' in result)
         this.deps.logger.debug('Mastercom sync skipped: another worker runs it');
     } catch (error) {
-      this.deps.metrics.increment('mastercom.sync.failed');
+      this.deps.metrics.increment('sync.failed');
       this.deps.logger.error(
         { err: error },
         'Mastercom queue sync failed; the next run resumes from the watermark',
