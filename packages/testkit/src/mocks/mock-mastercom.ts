@@ -455,7 +455,8 @@ export function createMockMastercom(options: MockMastercomOptions): MockMasterco
       chargebackUpdates.length = 0;
       errorAnswers.length = 0;
       verifier.reset();
-      nextCaseId = MOCK_FIRST_CASE_ID;
+      // Case ids keep counting: Mastercom never hands out an id twice, and a suite's database
+      // keeps the cases filed before a reset.
     },
     mswHandlers(baseUrl = MASTERCOM_SANDBOX_URL) {
       return [http.all(`${baseUrl.replace(/\/$/, '')}/v6/*`, mswResolver(core.handle))];
