@@ -100,6 +100,12 @@ export interface MockMastercom {
   seedUnworked(count: number, seed: number, overrides?: Partial<ClaimSummary>): MockClaim[];
   /** The next `count` requests get this error answer instead of their normal one. */
   failNextWith(count: number, answer: MockMastercomErrorAnswer): void;
+  /**
+   * Forgets requests, acknowledgements, chargeback updates and faults, but keeps the claims and
+   * cases, as Mastercom would: for suites whose database remembers them across tests.
+   */
+  forgetRequests(): void;
+  /** Forgets everything, claims and cases included. */
   reset(): void;
   readonly handle: MockHttpHandler;
   mswHandlers(baseUrl?: string): HttpHandler[];
@@ -446,6 +452,12 @@ export function createMockMastercom(options: MockMastercomOptions): MockMasterco
       if (!Number.isInteger(count) || count < 1)
         throw new RangeError('count must be a positive integer');
       errorAnswers.push({ remaining: count, answer });
+    },
+    forgetRequests() {
+      core.reset();
+      acknowledgements.length = 0;
+      chargebackUpdates.length = 0;
+      errorAnswers.length = 0;
     },
     reset() {
       core.reset();

@@ -67,7 +67,8 @@ describe('POST /api/v6/cases', () => {
     const response = await request(t.app).post('/api/v6/cases').set(auth).send(invalid);
     expect(response.status).toBe(400);
     expect(response.type).toBe('application/problem+json');
-    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+    const errors = (response.body as { errors: { field: string }[] }).errors;
+    expect(errors.map((error) => error.field).sort()).toEqual([
       'chargebackReasonCode',
       'disputeAmount',
     ]);

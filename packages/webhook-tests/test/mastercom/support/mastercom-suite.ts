@@ -56,8 +56,8 @@ export interface MastercomSuite {
 
 /**
  * The app for this file's database, with its Mastercom client talking to the mock Mastercom
- * through msw (in-process; any other outgoing request fails the test). The mock's state and
- * request log are reset after every test.
+ * through msw (in-process; any other outgoing request fails the test). After every test the mock
+ * forgets its requests and faults but, like the file's database, keeps its claims and cases.
  */
 export function useMastercomSuite(options: MastercomSuiteOptions = {}): MastercomSuite {
   const database = useTestDatabase();
@@ -123,7 +123,7 @@ export function useMastercomSuite(options: MastercomSuiteOptions = {}): Masterco
   });
 
   afterEach(() => {
-    mastercom.reset();
+    mastercom.forgetRequests();
     metrics.mockBuffer?.splice(0);
     msw?.assertNoUnhandledRequests();
   });
