@@ -50,6 +50,11 @@ export interface MockMastercomOptions {
   pageSize?: number;
   /** The clock in milliseconds; acknowledgement stamps `lastModifiedDate` with it. */
   now?: () => number;
+  /**
+   * The first case id handed out (MOCK_FIRST_CASE_ID unless given). A simulator whose database
+   * outlives it starts elsewhere on each start, so ids never repeat, as in Mastercom.
+   */
+  firstCaseId?: number;
 }
 
 export interface MockClaim {
@@ -203,7 +208,7 @@ export function createMockMastercom(options: MockMastercomOptions): MockMasterco
   const acknowledgements: { claimId: string; chargebackId: string }[][] = [];
   const chargebackUpdates: MockChargebackUpdate[] = [];
   const errorAnswers: { remaining: number; answer: MockMastercomErrorAnswer }[] = [];
-  let nextCaseId = MOCK_FIRST_CASE_ID;
+  let nextCaseId = options.firstCaseId ?? MOCK_FIRST_CASE_ID;
 
   function parseBody(request: MockHttpRequest): unknown {
     try {
