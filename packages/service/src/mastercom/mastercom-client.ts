@@ -231,6 +231,7 @@ export class MastercomClient {
 
   async #call<T>(call: Call<T>): Promise<T> {
     const { maxAttempts, backoffBaseMs, backoffCapMs } = this.#options;
+    // Bounded: every pass returns, or throws once `attempt` reaches maxAttempts.
     for (let attempt = 1; ; attempt += 1) {
       let error: MastercomError;
       try {

@@ -33,6 +33,8 @@ export interface MastercomSuiteOptions {
   /** Per-attempt timeout of the service's Mastercom client. */
   timeoutMs?: number;
   documentMaxBytes?: number;
+  /** The Mastercard API key's expiry date, for the /health check. */
+  keyExpiresAt?: string;
 }
 
 type App = ReturnType<typeof createApp>;
@@ -117,6 +119,7 @@ export function useMastercomSuite(options: MastercomSuiteOptions = {}): Masterco
         ...(options.documentMaxBytes === undefined
           ? {}
           : { documentMaxBytes: options.documentMaxBytes }),
+        keyExpiresAt: options.keyExpiresAt,
       },
     });
     appWithoutMastercom = createApp(deps);
