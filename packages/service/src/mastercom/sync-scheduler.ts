@@ -13,7 +13,11 @@ export class MastercomSyncScheduler {
   #stopped = false;
 
   constructor(
-    private readonly deps: { sync: MastercomQueueSync; logger: Logger; metrics: Metrics },
+    private readonly deps: {
+      sync: Pick<MastercomQueueSync, 'run'>;
+      logger: Logger;
+      metrics: Pick<Metrics, 'increment'>;
+    },
     private readonly options: { intervalMs: number; firstRunDelayMs?: number },
   ) {}
 
