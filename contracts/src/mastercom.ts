@@ -112,9 +112,52 @@ export const claimDetailSchema = z.looseObject({
   chargebackDetails: z.array(chargebackDetailsSchema).default([]),
   retrievalDetails: z.unknown().optional(),
   feeDetails: z.array(z.unknown()).optional(),
-  caseFilingDetails: z.unknown().optional(),
+  caseFilingDetails: z
+    .looseObject({
+      claimId: z.string().optional(),
+      caseId: z.string().optional(),
+      caseType: z.string().optional(),
+      chargebackRefNum: z.array(z.string()).optional(),
+      customerFilingNumber: z.string().optional(),
+      rulingStatus: z.string().optional(),
+      rulingDate: z.string().optional(),
+    })
+    .optional(),
 });
 export type ClaimDetail = z.infer<typeof claimDetailSchema>;
+
+/** Mastercom asks for no more than this many claims per page of a date-interval queue read. */
+export const MAX_CLAIMS_PER_QUEUE_PAGE = 2000;
+
+/** Queue reads by date interval give an exact page count only for ranges of at most 5 days. */
+export const MAX_QUEUE_INTERVAL_DAYS = 5;
+
+/** `yyyy-MM-ddTHH:mm`, the minute-resolution timestamps of queue reads by date interval. */
+export const mastercomMinuteSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be yyyy-MM-ddTHH:mm');
+
+/**
+ * `POST /v6/queues`: the claims of one queue whose last modification falls in an interval, one
+ * page at a time. Mastercom recommends it over the plain GET for large queues.
+ */
+export const queueContentRequestSchema = z.object({
+  queueName: z.string().min(1).max(30),
+  lastModifiedDateFrom: mastercomMinuteSchema,
+  lastModifiedDateTo: mastercomMinuteSchema,
+  pageNb: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a page number from 1 to 999')
+    .optional(),
+});
+export type QueueContentRequest = z.infer<typeof queueContentRequestSchema>;
+
+/** The answer to `POST /v6/queues`; `pageCount` is a string, as Mastercom writes it. */
+export const queueContentResponseSchema = z.looseObject({
+  pageCount: z.string().regex(/^\d+$/).optional(),
+  claimList: z.array(claimSummarySchema).default([]),
+});
+export type QueueContentResponse = z.infer<typeof queueContentResponseSchema>;
 
 /** Mastercom asks for at most 100 acknowledgements per request (its hard list limit is 2,000). */
 export const MAX_ACKNOWLEDGEMENTS_PER_REQUEST = 100;
@@ -253,6 +296,20 @@ export const updateCaseRequestSchema = z.object({
 });
 export type UpdateCaseRequest = z.infer<typeof updateCaseRequestSchema>;
 
+/** `PUT /v6/claims/{claim-id}/chargebacks/{chargeback-id}`: adds a memo and documents. */
+export const updateChargebackRequestSchema = z.object({
+  memo: z.string().min(1).max(13_000),
+  fileAttachment: fileAttachmentSchema.optional(),
+});
+export type UpdateChargebackRequest = z.infer<typeof updateChargebackRequestSchema>;
+
+export const updateChargebackResponseSchema = z.looseObject({
+  chargebackId: z.string().optional(),
+});
+
+/** Documents of a chargeback may be added only within this many days of its creation. */
+export const CHARGEBACK_DOCUMENT_WINDOW_DAYS = 8;
+
 /** `GET /v6/cases/{case-id}/documents`. */
 export const caseDocumentsResponseSchema = z.looseObject({
   caseId: z.string().optional(),
@@ -270,7 +327,10 @@ export const mastercomV6ErrorEnvelopeSchema = z.object({
       ReasonCode: z.string(),
       Description: z.string().optional(),
       Recoverable: z.boolean().optional(),
-      Details: z.union([z.array(nameValueSchema), z.string()]).optional(),
+      Details: z
+        .union([z.array(nameValueSchema), z.string()])
+        .nullable()
+        .optional(),
     }),
   ),
 });
@@ -286,7 +346,11 @@ export const mastercardGatewayErrorEnvelopeSchema = z.object({
           ReasonCode: z.string(),
           Description: z.string().optional(),
           Recoverable: z.boolean().optional(),
-          Details: z.union([z.string(), z.array(nameValueSchema)]).optional(),
+          // The gateway writes `"Details": null` when it has none.
+          Details: z
+            .union([z.string(), z.array(nameValueSchema)])
+            .nullable()
+            .optional(),
         }),
       ),
       // XML-to-JSON gateways write a lone error as an object instead of a one-item array.
@@ -296,7 +360,11 @@ export const mastercardGatewayErrorEnvelopeSchema = z.object({
         ReasonCode: z.string(),
         Description: z.string().optional(),
         Recoverable: z.boolean().optional(),
-        Details: z.union([z.string(), z.array(nameValueSchema)]).optional(),
+        // The gateway writes `"Details": null` when it has none.
+        Details: z
+          .union([z.string(), z.array(nameValueSchema)])
+          .nullable()
+          .optional(),
       }),
     ]),
   }),
@@ -318,7 +386,7 @@ type RawError = z.infer<typeof mastercomV6ErrorEnvelopeSchema>['Errors'][number]
 function normalise(error: RawError): MastercomErrorItem {
   const details = Array.isArray(error.Details)
     ? error.Details.map((pair) => `${pair.Name}: ${pair.Value}`).join('; ')
-    : error.Details;
+    : (error.Details ?? undefined);
   return {
     source: error.Source,
     reasonCode: error.ReasonCode,
@@ -343,3 +411,6 @@ export function parseMastercomErrors(body: unknown): MastercomErrorItem[] {
   }
   return [];
 }
+
+/** `PUT /v6/cases/{case-id}` answers with the case id it acted on. */
+export const updateCaseResponseSchema = z.looseObject({ caseId: z.string().optional() });

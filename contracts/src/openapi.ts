@@ -20,10 +20,15 @@ import {
 import {
   caseActionRequestSchema,
   caseCreateRequestSchema,
-  caseDocumentListSchema,
-  caseDocumentSchema,
+  caseDetailSchema,
   caseDocumentUploadSchema,
-  caseRecordSchema,
+  caseListQuerySchema,
+  caseListResponseSchema,
+  documentListQuerySchema,
+  documentListSchema,
+  documentSchema,
+  documentSubmitRequestSchema,
+  documentUploadFormSchema,
 } from './service-cases.js';
 import {
   transactionImportRequestSchema,
@@ -32,7 +37,7 @@ import {
 import { ethocaWebhookHealthSchema, healthResponseSchema } from './service-health.js';
 
 /** Version of the API described; bump it with any change to the document. */
-export const API_VERSION = '0.1.0';
+export const API_VERSION = '0.2.0';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
@@ -49,6 +54,18 @@ const ethocaError = (description: string): ZodOpenApiResponseObject => ({
 const bearer = [{ bearerAuth: [] }];
 
 const alertIdPath = z.object({ alertId: alertIdSchema });
+const documentIdPath = z.object({
+  documentId: z.uuid().meta({ description: 'Document id given at upload' }),
+});
+const multipart = (schema: z.ZodType) => ({ 'multipart/form-data': { schema } });
+const documentUploadResponses = {
+  '201': { description: 'Document stored', content: json(documentSchema) },
+  '400': problem('The form or the document is invalid'),
+  '401': problem('Missing or invalid token'),
+  '404': problem('No case or chargeback with this id'),
+  '413': problem('The document is over the size limit'),
+  '415': problem('The document is not a PDF, TIFF or JPEG (judged by its content)'),
+};
 const caseIdPath = z.object({
   caseId: z
     .string()
@@ -219,17 +236,35 @@ export function createOpenApiDocument(): OpenApiDocument {
         },
       },
       '/api/v6/cases': {
+        get: {
+          operationId: 'listCases',
+          tags: ['cases'],
+          summary: 'List filed cases, newest first',
+          security: bearer,
+          requestParams: { query: caseListQuerySchema },
+          responses: {
+            '200': { description: 'The cases', content: json(caseListResponseSchema) },
+            '400': problem('A query parameter is invalid'),
+            '401': problem('Missing or invalid token'),
+          },
+        },
         post: {
           operationId: 'createCase',
           tags: ['cases'],
           summary: 'File a Mastercom case',
+          description:
+            'Files the case in Mastercom with a customer filing number. When Mastercom does not answer in time, the filing is looked up by that number before it is sent again, so a case is never filed twice.',
           security: bearer,
           requestBody: { required: true, content: json(caseCreateRequestSchema) },
           responses: {
-            '201': { description: 'Case filed', content: json(caseRecordSchema) },
+            '201': { description: 'Case filed', content: json(caseDetailSchema) },
             '400': problem('The case request is invalid'),
             '401': problem('Missing or invalid token'),
             '502': problem('Mastercom rejected or did not answer the filing'),
+            '503': problem('Mastercom is not configured'),
+            '504': problem(
+              'Mastercom did not answer and the filing could not be looked up; check before filing again',
+            ),
           },
         },
       },
@@ -237,11 +272,11 @@ export function createOpenApiDocument(): OpenApiDocument {
         get: {
           operationId: 'getCase',
           tags: ['cases'],
-          summary: 'One case',
+          summary: 'One case with its history',
           security: bearer,
           requestParams: { path: caseIdPath },
           responses: {
-            '200': { description: 'The case', content: json(caseRecordSchema) },
+            '200': { description: 'The case', content: json(caseDetailSchema) },
             '401': problem('Missing or invalid token'),
             '404': problem('No case with this id'),
           },
@@ -254,10 +289,11 @@ export function createOpenApiDocument(): OpenApiDocument {
           requestParams: { path: caseIdPath },
           requestBody: { required: true, content: json(caseActionRequestSchema) },
           responses: {
-            '200': { description: 'The updated case', content: json(caseRecordSchema) },
+            '200': { description: 'The updated case', content: json(caseDetailSchema) },
             '400': problem('The action is invalid'),
             '401': problem('Missing or invalid token'),
-            '404': problem('No case with this id'),
+            '404': problem('No case (or document) with this id'),
+            '409': problem('The case is closed or withdrawn, or the document was already sent'),
             '502': problem('Mastercom rejected or did not answer the action'),
           },
         },
@@ -270,7 +306,7 @@ export function createOpenApiDocument(): OpenApiDocument {
           security: bearer,
           requestParams: { path: caseIdPath },
           responses: {
-            '200': { description: 'The documents', content: json(caseDocumentListSchema) },
+            '200': { description: 'The documents', content: json(documentListSchema) },
             '401': problem('Missing or invalid token'),
             '404': problem('No case with this id'),
           },
@@ -279,15 +315,109 @@ export function createOpenApiDocument(): OpenApiDocument {
           operationId: 'uploadCaseDocument',
           tags: ['cases'],
           summary: 'Attach a document to a case',
+          description:
+            'The document is stored; it goes to Mastercom with the next case action that names it (PUT with documentId).',
           security: bearer,
           requestParams: { path: caseIdPath },
-          requestBody: { required: true, content: json(caseDocumentUploadSchema) },
+          requestBody: {
+            required: true,
+            content: {
+              ...json(caseDocumentUploadSchema),
+              ...multipart(documentUploadFormSchema.omit({ caseId: true, chargebackId: true })),
+            },
+          },
+          responses: documentUploadResponses,
+        },
+      },
+      '/api/v6/documents': {
+        get: {
+          operationId: 'listDocuments',
+          tags: ['cases'],
+          summary: 'Stored documents, by case or chargeback',
+          security: bearer,
+          requestParams: { query: documentListQuerySchema },
           responses: {
-            '201': { description: 'Document stored', content: json(caseDocumentSchema) },
-            '400': problem('The document is invalid'),
+            '200': { description: 'The documents', content: json(documentListSchema) },
+            '400': problem('A query parameter is invalid'),
             '401': problem('Missing or invalid token'),
-            '404': problem('No case with this id'),
-            '413': problem('The document is over the size limit'),
+          },
+        },
+        post: {
+          operationId: 'uploadDocument',
+          tags: ['cases'],
+          summary: 'Store a document for a case or a chargeback',
+          security: bearer,
+          requestBody: { required: true, content: multipart(documentUploadFormSchema) },
+          responses: documentUploadResponses,
+        },
+      },
+      '/api/v6/documents/{documentId}': {
+        get: {
+          operationId: 'getDocument',
+          tags: ['cases'],
+          summary: 'One stored document',
+          security: bearer,
+          requestParams: { path: documentIdPath },
+          responses: {
+            '200': { description: 'The document', content: json(documentSchema) },
+            '401': problem('Missing or invalid token'),
+            '404': problem('No document with this id'),
+          },
+        },
+        delete: {
+          operationId: 'deleteDocument',
+          tags: ['cases'],
+          summary: 'Delete a document not yet sent to Mastercom',
+          security: bearer,
+          requestParams: { path: documentIdPath },
+          responses: {
+            '204': { description: 'Deleted' },
+            '401': problem('Missing or invalid token'),
+            '404': problem('No document with this id'),
+            '409': problem('The document was already sent to Mastercom'),
+          },
+        },
+      },
+      '/api/v6/documents/{documentId}/content': {
+        get: {
+          operationId: 'getDocumentContent',
+          tags: ['cases'],
+          summary: 'The stored bytes of a document',
+          security: bearer,
+          requestParams: { path: documentIdPath },
+          responses: {
+            '200': {
+              description: 'The file',
+              content: {
+                'application/pdf': { schema: z.string().meta({ format: 'binary' }) },
+                'image/tiff': { schema: z.string().meta({ format: 'binary' }) },
+                'image/jpeg': { schema: z.string().meta({ format: 'binary' }) },
+              },
+            },
+            '401': problem('Missing or invalid token'),
+            '404': problem('No document with this id'),
+          },
+        },
+      },
+      '/api/v6/documents/{documentId}/submit': {
+        post: {
+          operationId: 'submitDocument',
+          tags: ['cases'],
+          summary: "Send a chargeback's document to Mastercom",
+          description:
+            'Adds the document, base64 encoded, to the chargeback in Mastercom. Case documents go with a case action instead.',
+          security: bearer,
+          requestParams: { path: documentIdPath },
+          requestBody: { required: true, content: json(documentSubmitRequestSchema) },
+          responses: {
+            '200': { description: 'Sent', content: json(documentSchema) },
+            '400': problem('The request is invalid'),
+            '401': problem('Missing or invalid token'),
+            '404': problem('No document with this id'),
+            '409': problem(
+              'Already sent, a case document, or past the 8-day document window of the chargeback',
+            ),
+            '502': problem('Mastercom rejected or did not answer'),
           },
         },
       },

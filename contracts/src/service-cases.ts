@@ -1,20 +1,19 @@
 /** The service's case API: file Mastercom cases, act on them, attach documents. */
 import * as z from 'zod';
 import { alertIdSchema } from './ethoca-alert.js';
-import { caseActionSchema, caseTypeSchema } from './mastercom.js';
+import { caseActionSchema, caseTypeSchema, updateCaseRequestSchema } from './mastercom.js';
 
-export {
-  createCaseRequestSchema as caseCreateRequestSchema,
-  updateCaseRequestSchema as caseActionRequestSchema,
-} from './mastercom.js';
+export { createCaseRequestSchema as caseCreateRequestSchema } from './mastercom.js';
 
 export const CASE_STATUSES = ['FILED', 'OPEN', 'CLOSED', 'WITHDRAWN'] as const;
+export const caseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
 export const caseRecordSchema = z
   .object({
     caseId: z.string().min(1),
     caseType: caseTypeSchema,
-    status: z.enum(CASE_STATUSES),
+    status: caseStatusSchema,
     filingAs: z.enum(['I', 'A']),
     claimId: z.string().nullable(),
     alertId: alertIdSchema.nullable(),
@@ -31,9 +30,63 @@ export const caseRecordSchema = z
   .meta({ id: 'Case' });
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
 
+export const caseEventSchema = z
+  .object({
+    at: z.iso.datetime(),
+    action: z.union([z.literal('FILE'), caseActionSchema]),
+    fromStatus: caseStatusSchema.nullable(),
+    toStatus: caseStatusSchema,
+    memo: z.string(),
+    documentId: z.string().nullable(),
+  })
+  .meta({ id: 'CaseEvent' });
+export type CaseEvent = z.infer<typeof caseEventSchema>;
+
+/** One case with the filing reference sent to Mastercom and every action taken on it. */
+export const caseDetailSchema = caseRecordSchema
+  .extend({
+    customerFilingNumber: z.string().meta({
+      description: 'The reference sent with the filing, by which it is found again after a timeout',
+    }),
+    history: z.array(caseEventSchema),
+  })
+  .meta({ id: 'CaseDetail' });
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const caseListQuerySchema = z
+  .object({
+    status: caseStatusSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .meta({ id: 'CaseListQuery' });
+
+export const caseListResponseSchema = z
+  .object({ items: z.array(caseRecordSchema) })
+  .meta({ id: 'CaseList' });
+export type CaseListResponse = z.infer<typeof caseListResponseSchema>;
+
 /**
- * `POST /api/v6/cases/{caseId}/documents`. The file name limit is Mastercom's (16 characters), so
- * an accepted upload can always be forwarded; the content limit is Mastercom's base64 limit.
+ * `PUT /api/v6/cases/{caseId}`: Mastercom's case action, optionally with a document stored
+ * beforehand through the documents API (`documentId`) instead of inline base64.
+ */
+export const caseActionRequestSchema = updateCaseRequestSchema
+  .extend({ documentId: z.uuid().optional() })
+  .superRefine((request, ctx) => {
+    if (request.documentId !== undefined && request.fileAttachment !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['documentId'],
+        message: 'give either documentId or fileAttachment, not both',
+      });
+    }
+  })
+  .meta({ id: 'CaseActionRequest' });
+export type CaseActionRequest = z.infer<typeof caseActionRequestSchema>;
+
+/**
+ * `POST /api/v6/cases/{caseId}/documents` as JSON. The file name limit is Mastercom's (16
+ * characters), so an accepted upload can always be forwarded; the content limit is Mastercom's
+ * base64 limit.
  */
 export const caseDocumentUploadSchema = z
   .object({
@@ -48,18 +101,50 @@ export const caseDocumentUploadSchema = z
   .meta({ id: 'CaseDocumentUpload' });
 export type CaseDocumentUpload = z.infer<typeof caseDocumentUploadSchema>;
 
-export const caseDocumentSchema = z
+/** The only document types Mastercom takes; recognised by their first bytes, not their name. */
+export const DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/tiff', 'image/jpeg'] as const;
+
+/** Multipart form of `POST /api/v6/documents`: exactly one of caseId and chargebackId. */
+export const documentUploadFormSchema = z
   .object({
-    documentId: z.string().min(1),
-    caseId: z.string().min(1),
+    caseId: z.string().min(1).optional(),
+    chargebackId: z.string().min(1).optional(),
+    memo: z.string().min(1).max(13_000).optional(),
+    file: z.string().meta({ format: 'binary', description: 'A PDF, TIFF or JPEG file' }),
+  })
+  .meta({ id: 'DocumentUploadForm' });
+
+/** A stored document; `forwardedAt` is set once it has been sent to Mastercom. */
+export const documentSchema = z
+  .object({
+    documentId: z.uuid(),
+    caseId: z.string().nullable(),
+    claimId: z.string().nullable(),
+    chargebackId: z.string().nullable(),
     filename: z.string(),
+    mastercomFilename: z.string().min(1).max(16),
+    contentType: z.enum(DOCUMENT_CONTENT_TYPES),
     sizeBytes: z.int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    memo: z.string().nullable(),
     uploadedAt: z.iso.datetime(),
     forwardedAt: z.iso.datetime().nullable(),
   })
-  .meta({ id: 'CaseDocument' });
-export type CaseDocument = z.infer<typeof caseDocumentSchema>;
+  .meta({ id: 'Document' });
+export type StoredDocument = z.infer<typeof documentSchema>;
 
-export const caseDocumentListSchema = z
-  .object({ items: z.array(caseDocumentSchema) })
-  .meta({ id: 'CaseDocumentList' });
+export const documentListSchema = z
+  .object({ items: z.array(documentSchema) })
+  .meta({ id: 'DocumentList' });
+
+export const documentListQuerySchema = z
+  .object({
+    caseId: z.string().min(1).optional(),
+    chargebackId: z.string().min(1).optional(),
+  })
+  .meta({ id: 'DocumentListQuery' });
+
+/** `POST /api/v6/documents/{documentId}/submit` for a chargeback document. */
+export const documentSubmitRequestSchema = z
+  .object({ memo: z.string().min(1).max(13_000) })
+  .meta({ id: 'DocumentSubmitRequest' });

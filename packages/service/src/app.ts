@@ -12,6 +12,10 @@ import { ethocaWebhookRouter } from './alerts/webhook-route.js';
 import { WebhookStats } from './alerts/webhook-stats.js';
 import { healthRouter } from './health/health-route.js';
 import { pingRouter } from './health/ping-route.js';
+import { casesRouter } from './mastercom/cases-route.js';
+import { documentsRouter } from './mastercom/documents-route.js';
+import { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';
+import type { MastercomClient } from './mastercom/mastercom-client.js';
 import { transactionsRouter } from './processing/transactions-route.js';
 import { requireBearerToken } from './platform/bearer-auth.js';
 import { GroupCommitter } from './platform/group-commit.js';
@@ -33,6 +37,16 @@ export interface WebhookSettings {
   memberTimeZone: string;
 }
 
+export interface MastercomSettings {
+  /** Undefined when Mastercom is not configured: case and document reads still work. */
+  client?: MastercomClient | undefined;
+  /** Where document bytes go; the database unless a test or deployment says otherwise. */
+  storage?: DocumentStorage;
+  documentMaxBytes?: number;
+  /** When the Mastercard API key expires (`yyyy-mm-dd`); `/health` warns 30 days ahead. */
+  keyExpiresAt?: string | undefined;
+}
+
 /** Everything the HTTP app needs from outside; tests pass their own. */
 export interface AppDeps {
   db: Kysely<Database>;
@@ -45,6 +59,7 @@ export interface AppDeps {
   apiTokens: readonly string[];
   stats?: WebhookStats;
   healthCheckTimeoutMs?: number;
+  mastercom?: MastercomSettings;
 }
 
 /** Builds the Express app without any I/O, so tests can drive it with supertest and no port. */
@@ -83,6 +98,8 @@ export function createApp(deps: AppDeps): Express {
       lifecycle: deps.lifecycle,
       version: deps.version,
       checkTimeoutMs: deps.healthCheckTimeoutMs ?? 2000,
+      mastercardKeyExpiresAt: deps.mastercom?.keyExpiresAt,
+      metrics: deps.metrics,
     }),
   );
 
@@ -119,6 +136,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(alertReadRouter({ db: deps.db, requireToken }));
   app.use(manualOutcomeRouter({ db: deps.db, requireToken }));
   app.use(transactionsRouter({ db: deps.db, requireToken }));
+  const mastercomApi = {
+    db: deps.db,
+    requireToken,
+    client: deps.mastercom?.client,
+    storage: deps.mastercom?.storage ?? new PostgresDocumentStorage(deps.db),
+    // Mastercom's own limit: 22,000,000 base64 characters.
+    documentMaxBytes: deps.mastercom?.documentMaxBytes ?? 16_500_000,
+    logger: deps.logger,
+  };
+  app.use(casesRouter(mastercomApi));
+  app.use(documentsRouter(mastercomApi));
 
   app.use((_req, res) => {
     sendProblem(res, 404, 'Not found', 'no such route');

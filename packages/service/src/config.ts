@@ -86,6 +86,25 @@ const environmentSchema = z
     MASTERCARD_SIGNING_KEY_ALIAS: z.string().optional(),
     MASTERCARD_SIGNING_KEY_PEM_PATH: z.string().optional(),
 
+    // Mastercom v6, e.g. https://sandbox.api.mastercard.com/mastercom. Without it the queue sync
+    // is off and the case and document APIs answer 503 (development only; pnpm start provides a
+    // simulator).
+    MASTERCOM_URL: z.url().optional(),
+    MASTERCOM_TIMEOUT_MS: integer(20_000, 100, 120_000),
+    MASTERCOM_MAX_ATTEMPTS: integer(4, 1, 10),
+    MASTERCOM_BACKOFF_BASE_MS: integer(500, 10, 60_000),
+    MASTERCOM_BACKOFF_CAP_MS: integer(30_000, 100, 600_000),
+    MASTERCOM_SYNC_INTERVAL_SECONDS: integer(300, 5, 86_400),
+    MASTERCOM_QUEUES: list(',').transform((queues) =>
+      queues.length === 0 ? ['Unworked'] : queues,
+    ),
+    // How far back the first read of a queue reaches; later reads start at the saved watermark.
+    MASTERCOM_SYNC_LOOKBACK_DAYS: integer(30, 1, 730),
+    // Mastercard API keys expire after 13 months; /health warns 30 days ahead.
+    MASTERCOM_KEY_EXPIRES_AT: z.iso.date('must be a date, yyyy-mm-dd').optional(),
+    // Mastercom takes at most 22,000,000 base64 characters per file, i.e. 16,500,000 bytes.
+    MASTERCOM_DOCUMENT_MAX_BYTES: integer(16_500_000, 1024, 16_500_000),
+
     SERVICE_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
     WORKER_CONCURRENCY: integer(4, 1, 64),
     PSP_URL: z.url().optional(),

@@ -1,6 +1,6 @@
 // What other workspace packages (the test suites, the bench) use of the service. The service
 // itself starts from main.ts.
-export { createApp, type AppDeps, type WebhookSettings } from './app.js';
+export { createApp, type AppDeps, type MastercomSettings, type WebhookSettings } from './app.js';
 export { loadConfig, ConfigError, type Config } from './config.js';
 export { webhookSettings } from './webhook-settings.js';
 export { createDatabase, migrateToLatest, type DatabaseHandle } from './platform/database.js';
@@ -39,3 +39,7 @@ export { OutcomeDispatcher, type OutcomeDispatcherOptions } from './outcomes/out
 export { claimDueOutcomes, type ClaimedOutcome } from './outcomes/outcome-outbox.js';
 export { createMastercardSigner, type MastercardSigner } from './platform/mastercard-signing.js';
 export type { Database } from './platform/database-schema.js';
+export { MastercomClient, type MastercomClientOptions } from './mastercom/mastercom-client.js';
+export { MastercomError } from './mastercom/mastercom-error.js';
+export { MastercomQueueSync, type QueueSyncResult } from './mastercom/queue-sync.js';
+export { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';

@@ -14,6 +14,7 @@ import { migrateDatabase } from './platform/migrate-database.js';
 import { createProducer } from './platform/queue.js';
 import { Lifecycle } from './platform/shutdown.js';
 import { startProcessing } from './processing/start-processing.js';
+import { mastercomClientFromConfig, startMastercomSync } from './mastercom/start-mastercom.js';
 import { webhookSettings } from './webhook-settings.js';
 
 function readConfig(): { config: Config; webhook: WebhookSettings } {
@@ -78,6 +79,14 @@ async function main(): Promise<void> {
       ? { disabled: 'processing is off: web role' }
       : await startProcessing({ config, databaseUrl, db: database.db, logger, metrics });
   if ('disabled' in processing) logger.warn(processing.disabled);
+  const mastercomClient = await mastercomClientFromConfig(config, logger);
+  const mastercomSync =
+    'disabled' in mastercomClient
+      ? { disabled: mastercomClient.disabled }
+      : config.SERVICE_ROLE === 'web'
+        ? { disabled: 'Mastercom sync is off: web role' }
+        : startMastercomSync({ config, client: mastercomClient, db: database.db, logger, metrics });
+  if ('disabled' in mastercomSync) logger.warn(mastercomSync.disabled);
   const lifecycle = new Lifecycle();
   const app = createApp({
     db: database.db,
@@ -88,6 +97,11 @@ async function main(): Promise<void> {
     version: config.SERVICE_VERSION,
     webhook,
     apiTokens,
+    mastercom: {
+      client: 'disabled' in mastercomClient ? undefined : mastercomClient,
+      documentMaxBytes: config.MASTERCOM_DOCUMENT_MAX_BYTES,
+      keyExpiresAt: config.MASTERCOM_KEY_EXPIRES_AT,
+    },
   });
   const tls =
     config.TLS_CERT !== undefined && config.TLS_KEY !== undefined
@@ -115,6 +129,7 @@ async function main(): Promise<void> {
     },
     `mastercom-service ${config.SERVICE_VERSION} (${config.SERVICE_ROLE}) ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
       `${'disabled' in processing ? processing.disabled : processing.describe}; ` +
+      `${'disabled' in mastercomSync ? mastercomSync.disabled : mastercomSync.describe}; ` +
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
         ? ''
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
     );
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
+    if (!('disabled' in mastercomSync)) await mastercomSync.stop().catch(() => undefined);
     await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
     await database.close();
     await embedded?.stop();

@@ -33,3 +33,4 @@ export * from './mocks/node-http-adapter.js';
 export * from './mocks/msw-server.js';
 export * from './mocks/mock-ethoca.js';
 export * from './mocks/mock-psp.js';
+export * from './mocks/mock-mastercom.js';

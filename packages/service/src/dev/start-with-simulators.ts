@@ -1,6 +1,7 @@
 // `pnpm start`: the service as production runs it (dist/main.js in a child process), plus local
-// simulators of Ethoca's Outcome API and of the PSP when neither is configured, so a fresh clone
-// shows an alert's whole lifecycle. Production never runs this file: its configuration demands
+// simulators of Ethoca's Outcome API and of the PSP when neither is configured, and of Mastercom
+// when MASTERCOM_URL is not set either, so a fresh clone shows an alert's whole lifecycle and can
+// file cases. Production never runs this file: its configuration demands
 // real URLs, and its image starts dist/main.js directly.
 import { spawn } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
@@ -44,6 +45,27 @@ if (env.ETHOCA_OUTCOME_URL === undefined && env.PSP_URL === undefined) {
   console.log(
     `SIMULATORS (development only, not Mastercard or a PSP): Ethoca Outcome API at ${ethoca.url}, PSP refunds at ${psp.url}`,
   );
+  if (env.MASTERCOM_URL === undefined) {
+    const { startMockMastercom } = await import('@mastercom/testkit');
+    const mastercom = await startMockMastercom({
+      publicKeyPem,
+      consumerKey: CONSUMER_KEY,
+      host: '127.0.0.1',
+      port: 0,
+      // The development database keeps its cases across restarts; the simulator does not, so its
+      // case ids start from the clock to stay unique.
+      firstCaseId: Math.floor(Date.now() / 1000),
+    });
+    closers.push(() => mastercom.close());
+    // A few chargebacks waiting in Unworked, so the first sync has something to acknowledge.
+    const seeded = mastercom.state.seedUnworked(5, Date.now() % 100_000);
+    env.MASTERCOM_URL = mastercom.url;
+    env.MASTERCOM_SYNC_INTERVAL_SECONDS ??= '30';
+    const sample = seeded[0]?.chargebacks[0]?.chargebackRefNum ?? '1234567890';
+    console.log(
+      `SIMULATORS (development only, not Mastercard): Mastercom v6 at ${mastercom.url} with ${String(seeded.length)} chargebacks in Unworked (one has chargebackRefNum ${sample})`,
+    );
+  }
 } else if (env.ETHOCA_OUTCOME_URL === undefined || env.PSP_URL === undefined) {
   console.error('set both ETHOCA_OUTCOME_URL and PSP_URL, or neither to use the local simulators');
   process.exit(2);

@@ -12,7 +12,11 @@ export function healthRouter(deps: ReadinessDeps & { version: string }): Router 
       .status(readiness.ready ? 200 : 503)
       .set('Cache-Control', 'no-store')
       .json({
-        status: readiness.ready ? 'ok' : 'unavailable',
+        status: !readiness.ready
+          ? 'unavailable'
+          : Object.values(readiness.checks).some((check) => check.status !== 'ok')
+            ? 'degraded'
+            : 'ok',
         service: SERVICE_NAME,
         version: deps.version,
         checks: readiness.checks,

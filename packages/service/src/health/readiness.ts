@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
+import { checkKeyExpiry } from '../mastercom/key-expiry.js';
 import type { Database } from '../platform/database-schema.js';
+import type { Metrics } from '../platform/metrics.js';
 import { pendingMigrations } from '../platform/database.js';
 import { PROCESS_ALERT_QUEUE } from '../platform/queue.js';
 import type { Lifecycle } from '../platform/shutdown.js';
@@ -21,6 +23,9 @@ export interface ReadinessDeps {
   queue: PgBoss;
   lifecycle: Lifecycle;
   checkTimeoutMs: number;
+  /** When the Mastercard API key expires (`yyyy-mm-dd`); adds a `warn`-only check. */
+  mastercardKeyExpiresAt?: string | undefined;
+  metrics?: Pick<Metrics, 'gauge'>;
 }
 
 /**
@@ -45,8 +50,13 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
       }
     }),
   ]);
-  const checks = { database, migrations, queue };
-  return { ready: Object.values(checks).every((check) => check.status === 'ok'), checks };
+  const checks: Record<string, CheckResult> = { database, migrations, queue };
+  if (deps.mastercardKeyExpiresAt !== undefined) {
+    const { status, detail } = checkKeyExpiry(deps.mastercardKeyExpiresAt, deps.metrics);
+    checks.mastercardKey = { status, detail };
+  }
+  // A warning (an API key close to expiry) is for people, not for the load balancer.
+  return { ready: Object.values(checks).every((check) => check.status !== 'fail'), checks };
 }
 
 async function timed(timeoutMs: number, check: () => Promise<void>): Promise<CheckResult> {

@@ -87,7 +87,109 @@ export interface AlertEventsTable {
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
+export interface MastercomClaimsTable {
+  claim_id: string;
+  queue_name: string | null;
+  acquirer_ref_num: string | null;
+  claim_type: string | null;
+  claim_value: string | null;
+  progress_state: string | null;
+  is_open: boolean | null;
+  last_modified_date: string | null;
+  alert_id: ColumnType<string | null, string | null | undefined, string | null>;
+  summary: ColumnType<Record<string, unknown>, string, string>;
+  first_seen_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MastercomChargebacksTable {
+  chargeback_id: string;
+  claim_id: string;
+  chargeback_type: string;
+  reason_code: string;
+  amount_value: Numeric;
+  amount_currency: string;
+  chargeback_ref_num: string | null;
+  create_date: string | null;
+  detail: ColumnType<Record<string, unknown>, string, string>;
+  acknowledged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_seen_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type ClaimEventKind = 'DISCOVERED' | 'LINKED_TO_ALERT' | 'ACKNOWLEDGED' | 'CASE_FILED';
+
+export interface MastercomClaimEventsTable {
+  id: Generated<string>;
+  claim_id: string;
+  at: CreatedAt;
+  kind: ClaimEventKind;
+  detail: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface MastercomSyncStateTable {
+  queue_name: string;
+  watermark: ColumnType<Date, Date | string, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MastercomCasesTable {
+  case_id: string;
+  case_type: '1' | '2' | '3' | '4';
+  status: 'FILED' | 'OPEN' | 'CLOSED' | 'WITHDRAWN';
+  filing_as: 'I' | 'A';
+  claim_id: string | null;
+  alert_id: string | null;
+  dispute_amount: string;
+  currency_code: string;
+  customer_filing_number: string;
+  last_action: string | null;
+  ruling_status: string | null;
+  request: ColumnType<Record<string, unknown>, string, string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MastercomCaseEventsTable {
+  id: Generated<string>;
+  case_id: string;
+  at: CreatedAt;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  memo: string;
+  document_id: string | null;
+}
+
+export interface MastercomDocumentsTable {
+  document_id: string;
+  case_id: string | null;
+  chargeback_id: string | null;
+  claim_id: string | null;
+  filename: string;
+  mastercom_filename: string;
+  content_type: 'application/pdf' | 'image/tiff' | 'image/jpeg';
+  size_bytes: number;
+  sha256: string;
+  memo: string | null;
+  uploaded_at: CreatedAt;
+  forwarded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface MastercomDocumentContentsTable {
+  document_id: string;
+  content: Buffer;
+}
+
 export interface Database {
+  mastercom_claims: MastercomClaimsTable;
+  mastercom_chargebacks: MastercomChargebacksTable;
+  mastercom_claim_events: MastercomClaimEventsTable;
+  mastercom_sync_state: MastercomSyncStateTable;
+  mastercom_cases: MastercomCasesTable;
+  mastercom_case_events: MastercomCaseEventsTable;
+  mastercom_documents: MastercomDocumentsTable;
+  mastercom_document_contents: MastercomDocumentContentsTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
   merchant_transactions: MerchantTransactionsTable;

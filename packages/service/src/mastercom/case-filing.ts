@@ -1,0 +1,66 @@
+/**
+ * The rules of the case API that need no I/O: the filing reference every case is sent with, and
+ * what each Mastercom case action does to the case's status.
+ */
+import { randomInt } from 'node:crypto';
+import {
+  caseCreateRequestSchema,
+  type CaseAction,
+  type CaseStatus,
+  type CreateCaseRequest,
+} from '@mastercom/contracts';
+import type { z } from 'zod';
+
+/**
+ * A fresh customer filing number: 15 random digits, the most Mastercom takes. It travels with the
+ * filing and comes back in the claim's case filing details, which is how a filing whose answer
+ * was lost is recognised.
+ */
+export function newCustomerFilingNumber(): string {
+  return `${String(randomInt(0, 10_000_000)).padStart(7, '0')}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+}
+
+/** Validates a filing request and gives it a filing number unless the caller chose one. */
+export function prepareFiling(
+  body: unknown,
+  filingNumber: () => string = newCustomerFilingNumber,
+):
+  | { ok: true; request: CreateCaseRequest & { customerFilingNumber: string } }
+  | {
+      ok: false;
+      error: z.ZodError;
+    } {
+  const parsed = caseCreateRequestSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  const customerFilingNumber =
+    parsed.data.customerFilingNumber === undefined || parsed.data.customerFilingNumber === ''
+      ? filingNumber()
+      : parsed.data.customerFilingNumber;
+  return { ok: true, request: { ...parsed.data, customerFilingNumber } };
+}
+
+/** Cases in these states take no further action. */
+export const FINAL_CASE_STATUSES: readonly CaseStatus[] = ['CLOSED', 'WITHDRAWN'];
+
+/**
+ * The status after an action. Accepting settles the case, withdrawing ends it; rejecting,
+ * rebutting and escalating keep it open for the other side or for Mastercom's ruling.
+ */
+export function statusAfterAction(
+  current: CaseStatus,
+  action: CaseAction,
+): { ok: true; status: CaseStatus } | { ok: false; reason: string } {
+  if (FINAL_CASE_STATUSES.includes(current)) {
+    return { ok: false, reason: `the case is ${current}; it takes no further action` };
+  }
+  switch (action) {
+    case 'ACCEPT':
+      return { ok: true, status: 'CLOSED' };
+    case 'WITHDRAW':
+      return { ok: true, status: 'WITHDRAWN' };
+    case 'REJECT':
+    case 'REBUT':
+    case 'ESCALATE':
+      return { ok: true, status: 'OPEN' };
+  }
+}
