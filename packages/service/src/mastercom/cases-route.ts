@@ -1,9 +1,13 @@
-import { caseActionRequestSchema, caseListQuerySchema } from '@mastercom/contracts';
+import {
+  caseActionRequestSchema,
+  caseListQuerySchema,
+  problemFieldErrors,
+} from '@mastercom/contracts';
 import express, { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import type { Logger } from '../platform/logger.js';
-import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/problem-details.js';
 import { prepareFiling, statusAfterAction } from './case-filing.js';
 import {
   findCase,
@@ -43,7 +47,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
         400,
         'Invalid query',
         'the case list query has invalid parameters',
-        fieldProblems(query.error),
+        problemFieldErrors(query.error),
       );
       return;
     }
@@ -72,7 +76,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
           400,
           'Invalid case',
           'the case was not filed; fix the fields named in errors',
-          fieldProblems(prepared.error),
+          problemFieldErrors(prepared.error),
         );
         return;
       }
@@ -133,7 +137,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
           400,
           'Invalid action',
           'the action was not sent; fix the fields named in errors',
-          fieldProblems(parsed.error),
+          problemFieldErrors(parsed.error),
         );
         return;
       }

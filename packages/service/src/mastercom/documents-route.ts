@@ -4,12 +4,13 @@ import {
   caseDocumentUploadSchema,
   documentListQuerySchema,
   documentSubmitRequestSchema,
+  problemFieldErrors,
   type StoredDocument,
 } from '@mastercom/contracts';
 import express, { Router, type Request, type Response } from 'express';
 import type { Selectable } from 'kysely';
 import type { MastercomDocumentsTable } from '../platform/database-schema.js';
-import { fieldProblems, sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/problem-details.js';
 import type { MastercomApiDeps } from './cases-route.js';
 import { detectContentType, mastercomFilename } from './document-content.js';
 import { sendMastercomFailure, sendMastercomNotConfigured } from './mastercom-problems.js';
@@ -234,7 +235,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
           400,
           'Invalid upload',
           'the document was not stored',
-          fieldProblems(parsed.error),
+          problemFieldErrors(parsed.error),
         );
         return;
       }
@@ -351,7 +352,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
           400,
           'Invalid request',
           'the document was not sent',
-          fieldProblems(parsed.error),
+          problemFieldErrors(parsed.error),
         );
         return;
       }
