@@ -109,14 +109,14 @@ export function createApp(deps: AppDeps): Express {
     queue: deps.queue,
     memberTimeZone: deps.webhook.memberTimeZone,
   };
-  // Concurrent deliveries share transactions (see GroupCommitter); two commits may run at once so
+  // Concurrent deliveries share transactions (see GroupCommitter); four commits may run at once so
   // a slow one does not stall the next group. Each delivery is still acknowledged only after the
   // commit that holds its alerts.
   const committer = new GroupCommitter(
     (alerts: AlertToStore[]) => ingestAlerts(ingestDeps, alerts),
     {
       maxItems: 500,
-      maxInFlight: 2,
+      maxInFlight: 4,
     },
   );
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
