@@ -1,0 +1,24 @@
+// Paths and file listings of the repository this package lives in.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The repository root: this file is packages/pipeline/{src,dist}/repository.{ts,js}. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function repoPath(...segments: string[]): string {
+  return path.join(repoRoot, ...segments);
+}
+
+/**
+ * Files git tracks plus untracked files that are not ignored: what a commit of the working tree
+ * would contain. Policies judge that, not build output or node_modules.
+ */
+export function listRepositoryFiles(root: string = repoRoot): string[] {
+  const output = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return [...new Set(output.split('\0').filter((file) => file !== ''))].sort();
+}
