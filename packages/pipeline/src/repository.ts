@@ -22,3 +22,8 @@ export function listRepositoryFiles(root: string = repoRoot): string[] {
   });
   return [...new Set(output.split('\0').filter((file) => file !== ''))].sort();
 }
+
+/** A command-line tool installed for this package (node_modules/.bin). */
+export function packageBin(name: string): string {
+  return repoPath('packages', 'pipeline', 'node_modules', '.bin', name);
+}
