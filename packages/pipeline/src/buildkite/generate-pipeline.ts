@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // Writes .buildkite/pipeline.yml from the TypeScript definition, or with --check fails when the
 // committed file differs from what the definition generates.
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -117,6 +117,7 @@ function parseInstruction(logical: string, line: number): Instruction {
   const flags: Flag[] = [];
   if (FLAG_KEYWORDS.has(keyword)) {
     for (;;) {
+      // eslint-disable-next-line security/detect-unsafe-regex -- anchored, disjoint character classes; linear
       const flag = /^--([a-z][a-z0-9-]*)(?:=(\S*))?(?:\s+|$)/.exec(rest);
       if (!flag) break;
       flags.push({ name: flag[1] ?? '', value: flag[2] ?? '' });
@@ -132,7 +133,7 @@ function parseExecForm(args: string): string[] | undefined {
   try {
     const parsed: unknown = JSON.parse(args);
     if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) {
-      return parsed as string[];
+      return parsed;
     }
   } catch {
     // Not valid JSON: Docker then runs the text in shell form, and so do we.
@@ -192,6 +193,7 @@ export function parseKeyValues(args: string): Map<string, string | undefined> {
     result.set(legacy[1] ?? '', legacy[2]);
     return result;
   }
+  // eslint-disable-next-line security/detect-unsafe-regex -- sticky and anchored at each pair; each alternative consumes disjoint input
   const pair = /([A-Za-z_][A-Za-z0-9_.-]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/gy;
   let rest = args.trim();
   while (rest !== '') {
@@ -219,6 +221,7 @@ function unquote(value: string): string {
  */
 export function substitute(text: string, variables: ReadonlyMap<string, string | undefined>): string {
   return text.replace(
+    // eslint-disable-next-line security/detect-unsafe-regex -- no nested repetition of overlapping classes; linear
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
     (_match, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
       const value = variables.get(braced ?? bare ?? '');

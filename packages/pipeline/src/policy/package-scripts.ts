@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // Every workspace package answers the same three stages, so `turbo run lint typecheck test` covers
 // the whole repository: `lint`, `typecheck`, and `test` (a package whose only suite is an
 // integration suite may have `test:integration` instead).

@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // `pnpm turbo run policy`: the repository's own rules. Every check runs and reports even when an
 // earlier one failed.
 import { spawnSync } from 'node:child_process';
@@ -8,16 +9,16 @@ import { checkOwnership } from './codeowners.js';
 import { findFocusedTests, isTestFile } from './focused-tests.js';
 import { listWorkspacePackages, missingScripts } from './package-scripts.js';
 
-let failed = false;
+const failures: string[] = [];
 const fail = (message: string) => {
-  failed = true;
+  failures.push(message);
   console.error(message);
 };
 const files = listRepositoryFiles();
 
 // sherif: one version per dependency across the workspace, sorted manifests, no stray packages.
 const sherif = spawnSync(packageBin('sherif'), [], { cwd: repoRoot, encoding: 'utf8' });
-if (sherif.status === 0) console.log(`sherif: no errors${/warning/.test(sherif.stdout) ? ` (warnings below)\n${sherif.stdout.trim()}` : ''}`);
+if (sherif.status === 0) console.log(`sherif: no errors${sherif.stdout.includes('warning') ? ` (warnings below)\n${sherif.stdout.trim()}` : ''}`);
 else fail(`sherif: monorepo consistency errors\n${sherif.stdout}${sherif.stderr}`);
 
 const codeowners = repoPath('CODEOWNERS');
@@ -49,4 +50,4 @@ const focused = testFiles.flatMap((file) => findFocusedTests(file, readFileSync(
 for (const found of focused) fail(`focused tests: ${found.file}:${found.line} ${found.call}`);
 if (focused.length === 0) console.log(`focused tests: none in ${testFiles.length} test files`);
 
-process.exitCode = failed ? 1 : 0;
+process.exitCode = failures.length > 0 ? 1 : 0;

@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // CycloneDX SBOM of what ships: the service and its production dependency tree, written with
 // pnpm's own `pnpm sbom` (it reads the lockfile and the store, so it works offline).
 import { execFileSync } from 'node:child_process';

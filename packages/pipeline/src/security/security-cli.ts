@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // `pnpm turbo run security`: secrets, licences and the SBOM. Every check runs and reports even when
 // an earlier one failed, so one run shows everything to fix.
 import { writeFileSync, mkdirSync } from 'node:fs';
