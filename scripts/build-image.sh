@@ -30,7 +30,8 @@ image="$IMAGE_REGISTRY/mastercom-service"
 
 run() {
   if $dry_run; then
-    printf '%q ' "$@"
+    printf '%q' "$1"
+    printf ' %q' "${@:2}"
     echo
   else
     "$@"

@@ -26,7 +26,8 @@ k6_image=${K6_IMAGE:-grafana/k6:1.2.0}
 
 run() {
   if $dry_run; then
-    printf '%q ' "$@"
+    printf '%q' "$1"
+    printf ' %q' "${@:2}"
     echo
   else
     "$@"

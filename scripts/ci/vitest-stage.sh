@@ -35,7 +35,8 @@ if [ -n "${BUILDKITE_ANALYTICS_TOKEN:-}" ]; then
 fi
 
 if [ "${VITEST_STAGE_DRY_RUN:-}" = 1 ]; then
-  printf '%q ' pnpm turbo run "$task" "$@" -- "${vitest_args[@]}"
+  printf 'pnpm turbo run %q' "$task"
+  printf ' %q' "$@" -- "${vitest_args[@]}"
   echo
   exit 0
 fi
