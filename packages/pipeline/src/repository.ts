@@ -15,11 +15,15 @@ export function repoPath(...segments: string[]): string {
  * would contain. Policies judge that, not build output or node_modules.
  */
 export function listRepositoryFiles(root: string = repoRoot): string[] {
-  const output = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const output = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return [...new Set(output.split('\0').filter((file) => file !== ''))].sort();
 }
 

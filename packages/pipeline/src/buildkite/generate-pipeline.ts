@@ -16,7 +16,9 @@ if (process.argv.includes('--check')) {
     // A missing file is reported like a stale one below.
   }
   if (committed !== generated) {
-    console.error('.buildkite/pipeline.yml is out of date: run pnpm --filter @mastercom/pipeline generate:pipeline');
+    console.error(
+      '.buildkite/pipeline.yml is out of date: run pnpm --filter @mastercom/pipeline generate:pipeline',
+    );
     process.exit(1);
   }
   console.log('.buildkite/pipeline.yml matches packages/pipeline/src/buildkite/pipeline.ts');

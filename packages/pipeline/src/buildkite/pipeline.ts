@@ -25,7 +25,14 @@ export interface StepPlan {
 }
 
 /** Steps that must all pass before an image is built. */
-export const gateKeys = ['quality', 'unit', 'webhook', 'integration', 'security', 'policy'] as const;
+export const gateKeys = [
+  'quality',
+  'unit',
+  'webhook',
+  'integration',
+  'security',
+  'policy',
+] as const;
 
 export const UNIT_PARALLELISM = 3;
 
@@ -100,7 +107,8 @@ export function definePipeline(): PipelineDefinition {
       key: 'unit',
       // Each parallel job runs one vitest shard of the unit stage (scripts/ci/vitest-stage.sh turns
       // BUILDKITE_PARALLEL_JOB into --shard).
-      command: 'scripts/ci/vitest-stage.sh test --filter=@mastercom/service --filter=@mastercom/contracts',
+      command:
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/service --filter=@mastercom/contracts',
       parallelism: UNIT_PARALLELISM,
       artifact_paths: testArtifacts,
     }),
@@ -109,7 +117,8 @@ export function definePipeline(): PipelineDefinition {
     gate({
       label: ':postgres: Webhook Tests',
       key: 'webhook',
-      command: 'scripts/ci/vitest-stage.sh test --filter=@mastercom/webhook-tests --filter=@mastercom/testkit',
+      command:
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/webhook-tests --filter=@mastercom/testkit',
       artifact_paths: testArtifacts,
     }),
   );

@@ -1,5 +1,12 @@
 // scripts/pipeline-local.sh: `--plan` prints what would run and what would be skipped, and why.
-import { currentBranch, formatReport, localSteps, planLocally, probeMachine, runPlan } from './run-locally.js';
+import {
+  currentBranch,
+  formatReport,
+  localSteps,
+  planLocally,
+  probeMachine,
+  runPlan,
+} from './run-locally.js';
 
 const steps = localSteps();
 const verdicts = planLocally(steps, probeMachine(), currentBranch());

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatReport, localSteps, planLocally, runPlan, type MissingNeeds } from './run-locally.js';
+import {
+  formatReport,
+  localSteps,
+  planLocally,
+  runPlan,
+  type MissingNeeds,
+} from './run-locally.js';
 import { pipelineData } from './pipeline.js';
 
 // This machine: no Docker engine, no registry, no cluster, no staging, nobody to press a button.
@@ -16,19 +22,18 @@ describe('planLocally', () => {
     const steps = localSteps();
     const verdicts = planLocally(steps, bareMachine, 'main');
     const commands = new Map(
-      pipelineData().steps.map((step) => [step.key, 'command' in step ? [step.command].flat() : []]),
+      pipelineData().steps.map((step) => [
+        step.key,
+        'command' in step ? [step.command].flat() : [],
+      ]),
     );
-    expect(verdicts.filter((verdict) => verdict.action === 'run').map((verdict) => verdict.key)).toEqual([
-      'quality',
-      'unit',
-      'webhook',
-      'integration',
-      'security',
-      'policy',
-    ]);
-    for (const verdict of verdicts) {
-      if (verdict.action === 'run') expect(verdict.commands).toEqual(commands.get(verdict.key));
-    }
+    expect(
+      verdicts.filter((verdict) => verdict.action === 'run').map((verdict) => verdict.key),
+    ).toEqual(['quality', 'unit', 'webhook', 'integration', 'security', 'policy']);
+    const run = verdicts.flatMap((verdict) => (verdict.action === 'run' ? [verdict] : []));
+    expect(run.map((verdict) => verdict.commands)).toEqual(
+      run.map((verdict) => commands.get(verdict.key)),
+    );
     expect(verdicts.find((verdict) => verdict.key === 'images')).toMatchObject({
       action: 'skip',
       reason: 'needs a Docker engine; registry credentials',
@@ -38,7 +43,9 @@ describe('planLocally', () => {
   it('skips the steps after a skipped one, and main-only steps on other branches', () => {
     const everythingButAPerson: MissingNeeds = { person: 'a person' };
     const verdicts = planLocally(localSteps(), everythingButAPerson, 'feature/x');
-    expect(verdicts.find((verdict) => verdict.key === 'load-gate')).toMatchObject({ action: 'run' });
+    expect(verdicts.find((verdict) => verdict.key === 'load-gate')).toMatchObject({
+      action: 'run',
+    });
     expect(verdicts.find((verdict) => verdict.key === 'promote')).toMatchObject({
       action: 'skip',
       reason: 'needs a person',
@@ -53,7 +60,11 @@ describe('planLocally', () => {
 describe('runPlan', () => {
   it('runs each command in order, skips dependents of a failure and reports every step', async () => {
     const steps = localSteps();
-    const verdicts = planLocally(steps, { ...bareMachine, docker: undefined, registry: undefined }, 'main');
+    const verdicts = planLocally(
+      steps,
+      { ...bareMachine, docker: undefined, registry: undefined },
+      'main',
+    );
     const executed: string[] = [];
     const results = await runPlan(
       verdicts,

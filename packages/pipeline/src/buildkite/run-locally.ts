@@ -16,20 +16,33 @@ export interface LocalStep {
 }
 
 export type Verdict =
-  | { readonly key: string; readonly label: string; readonly action: 'run'; readonly commands: readonly string[] }
-  | { readonly key: string; readonly label: string; readonly action: 'skip'; readonly reason: string };
+  | {
+      readonly key: string;
+      readonly label: string;
+      readonly action: 'run';
+      readonly commands: readonly string[];
+    }
+  | {
+      readonly key: string;
+      readonly label: string;
+      readonly action: 'skip';
+      readonly reason: string;
+    };
 
 /** Why each need is not met on this machine; a need that is met has no entry. */
 export type MissingNeeds = Partial<Record<Need, string>>;
 
-export function localSteps(data: PipelineData = pipelineData(), plan = definePipeline().plan): LocalStep[] {
+export function localSteps(
+  data: PipelineData = pipelineData(),
+  plan = definePipeline().plan,
+): LocalStep[] {
   const needsByKey = new Map(plan.map((step) => [step.key, step.needs]));
   return data.steps.map((step) => {
     const key = step.key ?? '';
     const commands = 'command' in step && step.command !== undefined ? [step.command].flat() : [];
-    const dependsOn = [step.depends_on ?? []].flat().map((dependency) =>
-      typeof dependency === 'string' ? dependency : (dependency.step ?? ''),
-    );
+    const dependsOn = [step.depends_on ?? []]
+      .flat()
+      .map((dependency) => (typeof dependency === 'string' ? dependency : (dependency.step ?? '')));
     const label = 'block' in step ? step.block : (step.label ?? key);
     return {
       key,
@@ -43,17 +56,27 @@ export function localSteps(data: PipelineData = pipelineData(), plan = definePip
 }
 
 /** Decides before running anything which steps can run here, and why the others cannot. */
-export function planLocally(steps: readonly LocalStep[], missing: MissingNeeds, branch: string): Verdict[] {
+export function planLocally(
+  steps: readonly LocalStep[],
+  missing: MissingNeeds,
+  branch: string,
+): Verdict[] {
   const skipped = new Set<string>();
   return steps.map((step): Verdict => {
     const reason = skipReason(step, missing, branch, skipped);
-    if (reason === undefined) return { key: step.key, label: step.label, action: 'run', commands: step.commands };
+    if (reason === undefined)
+      return { key: step.key, label: step.label, action: 'run', commands: step.commands };
     skipped.add(step.key);
     return { key: step.key, label: step.label, action: 'skip', reason };
   });
 }
 
-function skipReason(step: LocalStep, missing: MissingNeeds, branch: string, skipped: Set<string>): string | undefined {
+function skipReason(
+  step: LocalStep,
+  missing: MissingNeeds,
+  branch: string,
+  skipped: Set<string>,
+): string | undefined {
   const unmet = step.needs.map((need) => missing[need]).filter((why) => why !== undefined);
   if (unmet.length > 0) return `needs ${unmet.join('; ')}`;
   if (step.branches !== undefined && !step.branches.split(/\s+/).includes(branch)) {
@@ -73,7 +96,8 @@ export function probeMachine(env: NodeJS.ProcessEnv = process.env): MissingNeeds
   const missing: MissingNeeds = {
     person: 'a person to press the block step in Buildkite',
   };
-  if (!succeeds('docker', ['info'])) missing.docker = 'a Docker engine (docker info gets no answer)';
+  if (!succeeds('docker', ['info']))
+    missing.docker = 'a Docker engine (docker info gets no answer)';
   if (!env.IMAGE_REGISTRY) missing.registry = 'registry credentials (IMAGE_REGISTRY is not set)';
   if (!succeeds('kubectl', ['version', '--request-timeout=5s'])) {
     missing.cluster = 'a Kubernetes cluster (kubectl reaches none)';
@@ -84,7 +108,10 @@ export function probeMachine(env: NodeJS.ProcessEnv = process.env): MissingNeeds
 
 export function currentBranch(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BUILDKITE_BRANCH) return env.BUILDKITE_BRANCH;
-  const result = spawnSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  const result = spawnSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   return result.status === 0 ? result.stdout.trim() : 'unknown';
 }
 
@@ -92,7 +119,10 @@ export type Execute = (command: string) => Promise<number>;
 
 export const executeInRepository: Execute = (command) =>
   new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', command], { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', command], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve(status ?? 1));
   });
@@ -117,10 +147,17 @@ export async function runPlan(
   for (const verdict of verdicts) {
     if (verdict.action === 'skip') {
       notPassed.add(verdict.key);
-      results.push({ key: verdict.key, label: verdict.label, outcome: 'skipped', detail: verdict.reason });
+      results.push({
+        key: verdict.key,
+        label: verdict.label,
+        outcome: 'skipped',
+        detail: verdict.reason,
+      });
       continue;
     }
-    const failedDependencies = (dependsOn.get(verdict.key) ?? []).filter((key) => notPassed.has(key));
+    const failedDependencies = (dependsOn.get(verdict.key) ?? []).filter((key) =>
+      notPassed.has(key),
+    );
     if (failedDependencies.length > 0) {
       notPassed.add(verdict.key);
       results.push({
@@ -152,7 +189,13 @@ export async function runPlan(
 
 export function formatReport(results: readonly StepResult[]): string {
   const width = Math.max(...results.map((result) => result.label.length));
-  const lines = results.map((result) => `${result.label.padEnd(width)}  ${result.outcome.padEnd(7)}  ${result.detail}`);
-  const count = (outcome: StepResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
-  return [...lines, `${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`].join('\n');
+  const lines = results.map(
+    (result) => `${result.label.padEnd(width)}  ${result.outcome.padEnd(7)}  ${result.detail}`,
+  );
+  const count = (outcome: StepResult['outcome']) =>
+    results.filter((result) => result.outcome === outcome).length;
+  return [
+    ...lines,
+    `${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`,
+  ].join('\n');
 }

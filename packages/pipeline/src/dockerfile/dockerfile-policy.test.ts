@@ -51,37 +51,53 @@ describe('checkDockerfile', () => {
   });
 
   it('flags latest and untagged base images', () => {
-    expect(rulesOf(good.replace('node:24.21.0-bookworm-slim', 'node:latest'))).toEqual(['pinned-base', 'pinned-base']);
-    expect(rulesOf(good.replace('node:24.21.0-bookworm-slim', 'node'))).toEqual(['pinned-base', 'pinned-base']);
+    expect(rulesOf(good.replace('node:24.21.0-bookworm-slim', 'node:latest'))).toEqual([
+      'pinned-base',
+      'pinned-base',
+    ]);
+    expect(rulesOf(good.replace('node:24.21.0-bookworm-slim', 'node'))).toEqual([
+      'pinned-base',
+      'pinned-base',
+    ]);
   });
 
   it('flags a base image that is not the NODE_IMAGE argument, or an argument without a default', () => {
-    expect(rulesOf(good.replace('FROM ${NODE_IMAGE} AS release', 'FROM node:24.21.0-bookworm-slim AS release'))).toEqual([
-      'base-image-arg',
-    ]);
-    expect(rulesOf(good.replace('ARG NODE_IMAGE=node:24.21.0-bookworm-slim', 'ARG NODE_IMAGE'))).toEqual([
-      'base-image-arg',
-      'base-image-arg',
-    ]);
+    expect(
+      rulesOf(
+        good.replace('FROM ${NODE_IMAGE} AS release', 'FROM node:24.21.0-bookworm-slim AS release'),
+      ),
+    ).toEqual(['base-image-arg']);
+    expect(
+      rulesOf(good.replace('ARG NODE_IMAGE=node:24.21.0-bookworm-slim', 'ARG NODE_IMAGE')),
+    ).toEqual(['base-image-arg', 'base-image-arg']);
   });
 
   it('flags unnamed and missing stages', () => {
-    expect(rulesOf(good.replace('FROM deps AS test', 'FROM deps'))).toEqual(['named-stages', 'stages']);
-    expect(rulesOf(good.replace('FROM deps AS test\nRUN pnpm turbo run test\n', ''))).toEqual(['stages']);
+    expect(rulesOf(good.replace('FROM deps AS test', 'FROM deps'))).toEqual([
+      'named-stages',
+      'stages',
+    ]);
+    expect(rulesOf(good.replace('FROM deps AS test\nRUN pnpm turbo run test\n', ''))).toEqual([
+      'stages',
+    ]);
   });
 
   it('flags a release stage that copies sources, other stages or other paths', () => {
-    expect(rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY . /app/'))).toEqual(['release-copies']);
-    expect(rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY --from=deps /repo /app/'))).toEqual([
+    expect(rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY . /app/'))).toEqual([
       'release-copies',
     ]);
-    expect(rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY --from=build /repo/src /app/'))).toEqual([
+    expect(
+      rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY --from=deps /repo /app/')),
+    ).toEqual(['release-copies']);
+    expect(
+      rulesOf(good.replace('COPY --from=build /out/ /app/', 'COPY --from=build /repo/src /app/')),
+    ).toEqual(['release-copies']);
+    expect(rulesOf(good.replace('WORKDIR /app', 'WORKDIR /app\nADD app.tar /app'))).toEqual([
       'release-copies',
     ]);
-    expect(rulesOf(good.replace('WORKDIR /app', 'WORKDIR /app\nADD app.tar /app'))).toEqual(['release-copies']);
-    expect(rulesOf(good.replace('WORKDIR /app', 'WORKDIR /app\nRUN npm install --omit=dev'))).toEqual([
-      'release-copies',
-    ]);
+    expect(
+      rulesOf(good.replace('WORKDIR /app', 'WORKDIR /app\nRUN npm install --omit=dev')),
+    ).toEqual(['release-copies']);
   });
 
   it('flags a missing or disabled health check, port, NODE_ENV, init, command and labels', () => {
@@ -90,15 +106,23 @@ describe('checkDockerfile', () => {
     expect(rulesOf(good.replace(healthcheck, 'HEALTHCHECK NONE'))).toEqual(['healthcheck']);
     expect(rulesOf(good.replace('__ops/ping', 'health'))).toEqual(['healthcheck']);
     expect(rulesOf(good.replace('EXPOSE 8080', 'EXPOSE 3000'))).toEqual(['expose']);
-    expect(rulesOf(good.replace('NODE_ENV=production', 'NODE_ENV=development'))).toEqual(['node-env']);
+    expect(rulesOf(good.replace('NODE_ENV=production', 'NODE_ENV=development'))).toEqual([
+      'node-env',
+    ]);
     expect(rulesOf(good.replace('ENTRYPOINT ["/usr/bin/tini", "--"]\n', ''))).toEqual(['init']);
-    expect(rulesOf(good.replace('CMD ["node", "dist/main.js"]', 'CMD node dist/main.js'))).toEqual(['command']);
-    expect(rulesOf(good.replace(' org.opencontainers.image.version=$VERSION', ''))).toEqual(['labels']);
+    expect(rulesOf(good.replace('CMD ["node", "dist/main.js"]', 'CMD node dist/main.js'))).toEqual([
+      'command',
+    ]);
+    expect(rulesOf(good.replace(' org.opencontainers.image.version=$VERSION', ''))).toEqual([
+      'labels',
+    ]);
   });
 
   it('flags a dependency install without the lockfile or the cache mount', () => {
     expect(rulesOf(good.replace(' --frozen-lockfile', ''))).toEqual(['install']);
-    expect(rulesOf(good.replace('--mount=type=cache,target=/pnpm/store ', ''))).toEqual(['install']);
+    expect(rulesOf(good.replace('--mount=type=cache,target=/pnpm/store ', ''))).toEqual([
+      'install',
+    ]);
   });
 });
 

@@ -63,7 +63,11 @@ type Report = (rule: string, line: number, message: string) => void;
 function checkStages(dockerfile: Dockerfile, policy: DockerfilePolicy, report: Report) {
   for (const stage of dockerfile.stages) {
     if (stage.name === undefined) {
-      report('named-stages', stage.line, `stage ${stage.index} (FROM ${stage.from}) has no AS name`);
+      report(
+        'named-stages',
+        stage.line,
+        `stage ${stage.index} (FROM ${stage.from}) has no AS name`,
+      );
     }
   }
   const names = dockerfile.stages.map((stage) => stage.name ?? `#${stage.index}`);
@@ -130,13 +134,18 @@ function checkReleaseStage(
     report('non-root', release.line, 'the release stage sets no USER, so it runs as root');
   } else {
     const user = (finalUser.args.split(':')[0] ?? '').trim();
-    if (ROOT_USERS.has(user)) report('non-root', finalUser.line, `the final USER is ${user || 'empty'}`);
+    if (ROOT_USERS.has(user))
+      report('non-root', finalUser.line, `the final USER is ${user || 'empty'}`);
   }
 
   const stageNames = new Set(dockerfile.stages.map((stage) => stage.name));
   for (const instruction of release.instructions) {
     if (instruction.keyword === 'ADD') {
-      report('release-copies', instruction.line, 'ADD in the release stage; copy build output with COPY --from');
+      report(
+        'release-copies',
+        instruction.line,
+        'ADD in the release stage; copy build output with COPY --from',
+      );
     }
     if (instruction.keyword !== 'COPY') continue;
     const from = flag(instruction, 'from');
@@ -160,18 +169,28 @@ function checkReleaseStage(
     const sources = (instruction.execForm ?? instruction.args.split(/\s+/)).slice(0, -1);
     for (const source of sources) {
       if (!allowed.includes(source)) {
-        report('release-copies', instruction.line, `COPY --from=${from} ${source}: only ${allowed.join(', ')} may ship`);
+        report(
+          'release-copies',
+          instruction.line,
+          `COPY --from=${from} ${source}: only ${allowed.join(', ')} may ship`,
+        );
       }
     }
   }
 
   for (const instruction of release.instructions) {
     if (instruction.keyword === 'RUN' && INSTALLS_PACKAGES.test(instruction.args)) {
-      report('release-copies', instruction.line, 'the release stage installs npm packages; they come from the build stage');
+      report(
+        'release-copies',
+        instruction.line,
+        'the release stage installs npm packages; they come from the build stage',
+      );
     }
   }
 
-  const healthchecks = release.instructions.filter((instruction) => instruction.keyword === 'HEALTHCHECK');
+  const healthchecks = release.instructions.filter(
+    (instruction) => instruction.keyword === 'HEALTHCHECK',
+  );
   const healthcheck = healthchecks.at(-1);
   if (!healthcheck || /^NONE$/i.test(healthcheck.args)) {
     report('healthcheck', release.line, 'the release stage has no HEALTHCHECK');
@@ -187,28 +206,41 @@ function checkReleaseStage(
   }
 
   const env = new Map<string, string | undefined>();
-  for (const instruction of release.instructions.filter((candidate) => candidate.keyword === 'ENV')) {
+  for (const instruction of release.instructions.filter(
+    (candidate) => candidate.keyword === 'ENV',
+  )) {
     for (const [key, value] of parseKeyValues(instruction.args)) env.set(key, value);
   }
   if (env.get('NODE_ENV') !== 'production') {
     report('node-env', release.line, 'the release stage does not set NODE_ENV=production');
   }
 
-  const entrypoint = release.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').at(-1);
+  const entrypoint = release.instructions
+    .filter((instruction) => instruction.keyword === 'ENTRYPOINT')
+    .at(-1);
   if (!entrypoint?.execForm?.some((part) => /(^|\/)tini$/.test(part))) {
-    report('init', entrypoint?.line ?? release.line, 'the release stage has no tini ENTRYPOINT to forward signals');
+    report(
+      'init',
+      entrypoint?.line ?? release.line,
+      'the release stage has no tini ENTRYPOINT to forward signals',
+    );
   }
 
   const cmd = release.instructions.filter((instruction) => instruction.keyword === 'CMD').at(-1);
   if (JSON.stringify(cmd?.execForm) !== JSON.stringify(policy.command)) {
-    report('command', cmd?.line ?? release.line, `CMD must be the exec form ${JSON.stringify(policy.command)}`);
+    report(
+      'command',
+      cmd?.line ?? release.line,
+      `CMD must be the exec form ${JSON.stringify(policy.command)}`,
+    );
   }
 
   const labels = release.instructions
     .filter((instruction) => instruction.keyword === 'LABEL')
     .flatMap((instruction) => [...parseKeyValues(instruction.args).keys()]);
   for (const label of ['org.opencontainers.image.revision', 'org.opencontainers.image.version']) {
-    if (!labels.includes(label)) report('labels', release.line, `the release stage has no ${label} label`);
+    if (!labels.includes(label))
+      report('labels', release.line, `the release stage has no ${label} label`);
   }
 }
 
@@ -221,7 +253,11 @@ function checkDependencyInstall(dockerfile: Dockerfile, report: Report) {
     if (!install.args.includes('--frozen-lockfile')) {
       report('install', install.line, 'pnpm install without --frozen-lockfile');
     }
-    if (!install.flags.some((candidate) => candidate.name === 'mount' && candidate.value.includes('type=cache'))) {
+    if (
+      !install.flags.some(
+        (candidate) => candidate.name === 'mount' && candidate.value.includes('type=cache'),
+      )
+    ) {
       report('install', install.line, 'pnpm install without a --mount=type=cache store');
     }
   }

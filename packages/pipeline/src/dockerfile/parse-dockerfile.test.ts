@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { DockerfileSyntaxError, flag, parseDockerfile, parseKeyValues, substitute } from './parse-dockerfile.js';
+import {
+  DockerfileSyntaxError,
+  flag,
+  parseDockerfile,
+  parseKeyValues,
+  substitute,
+} from './parse-dockerfile.js';
 
 describe('parseDockerfile', () => {
   it('splits stages, keeps global ARGs and lower-cases stage names', () => {
     const dockerfile = parseDockerfile(
-      ['ARG IMAGE=node:24-slim', 'FROM ${IMAGE} AS Base', 'RUN echo one', 'FROM base AS next', 'CMD ["node"]'].join(
-        '\n',
-      ),
+      [
+        'ARG IMAGE=node:24-slim',
+        'FROM ${IMAGE} AS Base',
+        'RUN echo one',
+        'FROM base AS next',
+        'CMD ["node"]',
+      ].join('\n'),
     );
     expect(dockerfile.globalArgs.get('IMAGE')).toBe('node:24-slim');
-    expect(dockerfile.stages.map((stage) => [stage.name, stage.from, stage.instructions.length])).toEqual([
+    expect(
+      dockerfile.stages.map((stage) => [stage.name, stage.from, stage.instructions.length]),
+    ).toEqual([
       ['base', '${IMAGE}', 1],
       ['next', 'base', 1],
     ]);
@@ -17,9 +29,14 @@ describe('parseDockerfile', () => {
 
   it('joins continuations, skipping comment lines inside them, and reports the first line', () => {
     const dockerfile = parseDockerfile(
-      ['FROM a:1 AS one', '', '# comment', 'RUN apt-get update \\', '  # explained here', ' && apt-get install tini'].join(
-        '\n',
-      ),
+      [
+        'FROM a:1 AS one',
+        '',
+        '# comment',
+        'RUN apt-get update \\',
+        '  # explained here',
+        ' && apt-get install tini',
+      ].join('\n'),
     );
     const run = dockerfile.stages[0]?.instructions[0];
     expect(run?.keyword).toBe('RUN');
@@ -28,7 +45,9 @@ describe('parseDockerfile', () => {
   });
 
   it('honours the escape directive', () => {
-    const dockerfile = parseDockerfile(['# escape=`', 'FROM a:1 AS one', 'RUN echo a `', '  b\\c'].join('\n'));
+    const dockerfile = parseDockerfile(
+      ['# escape=`', 'FROM a:1 AS one', 'RUN echo a `', '  b\\c'].join('\n'),
+    );
     expect(dockerfile.stages[0]?.instructions[0]?.args).toBe('echo a   b\\c');
   });
 

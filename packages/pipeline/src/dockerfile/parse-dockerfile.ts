@@ -44,7 +44,10 @@ export interface Dockerfile {
 }
 
 export class DockerfileSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = 'DockerfileSyntaxError';
   }
@@ -219,11 +222,19 @@ function unquote(value: string): string {
  * Substitutes `$NAME`, `${NAME}` and `${NAME:-default}` the way a FROM line sees them. A variable
  * without a value resolves to the empty string, as in Docker.
  */
-export function substitute(text: string, variables: ReadonlyMap<string, string | undefined>): string {
+export function substitute(
+  text: string,
+  variables: ReadonlyMap<string, string | undefined>,
+): string {
   return text.replace(
     // eslint-disable-next-line security/detect-unsafe-regex -- no nested repetition of overlapping classes; linear
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (_match, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    (
+      _match,
+      braced: string | undefined,
+      fallback: string | undefined,
+      bare: string | undefined,
+    ) => {
       const value = variables.get(braced ?? bare ?? '');
       if (value !== undefined && value !== '') return value;
       return fallback ?? '';

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { listRepositoryFiles, repoPath } from '../repository.js';
 import { checkOwnership, parseCodeowners } from './codeowners.js';
 
-const files = ['README.md', 'packages/service/src/app.ts', 'packages/pipeline/package.json', 'docs/a.md'];
+const files = [
+  'README.md',
+  'packages/service/src/app.ts',
+  'packages/pipeline/package.json',
+  'docs/a.md',
+];
 
 describe('checkOwnership', () => {
   it('lets the last matching rule decide', () => {
@@ -31,7 +36,10 @@ describe('checkOwnership', () => {
 
 describe('the repository CODEOWNERS', () => {
   it('gives every file an owner and has no stale rule', () => {
-    const report = checkOwnership(readFileSync(repoPath('CODEOWNERS'), 'utf8'), listRepositoryFiles());
+    const report = checkOwnership(
+      readFileSync(repoPath('CODEOWNERS'), 'utf8'),
+      listRepositoryFiles(),
+    );
     expect(report).toEqual({ unowned: [], stale: [], errors: [] });
   });
 });

@@ -26,9 +26,11 @@ export function parseCodeowners(text: string): { rules: OwnershipRule[]; errors:
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const [pattern = '', ...owners] = line.split(/\s+/);
-    if (pattern.startsWith('!')) errors.push(`line ${index + 1}: CODEOWNERS does not support negation (${pattern})`);
+    if (pattern.startsWith('!'))
+      errors.push(`line ${index + 1}: CODEOWNERS does not support negation (${pattern})`);
     for (const owner of owners) {
-      if (!OWNER.test(owner)) errors.push(`line ${index + 1}: ${owner} is not a @user, @org/team or e-mail address`);
+      if (!OWNER.test(owner))
+        errors.push(`line ${index + 1}: ${owner} is not a @user, @org/team or e-mail address`);
     }
     rules.push({ pattern, owners, line: index + 1 });
   });

@@ -22,9 +22,12 @@ describe('findFocusedTests', () => {
   });
 
   it('ignores strings, comments and unrelated objects', () => {
-    const source = [`// it${only}(`, `const text = "describe${only}(";`, `options${only}(1);`, "it('fine', () => {});"].join(
-      '\n',
-    );
+    const source = [
+      `// it${only}(`,
+      `const text = "describe${only}(";`,
+      `options${only}(1);`,
+      "it('fine', () => {});",
+    ].join('\n');
     expect(findFocusedTests('x.test.ts', source)).toEqual([]);
   });
 });

@@ -19,7 +19,11 @@ export function findFocusedTests(file: string, source: string): FocusedTest[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const found: FocusedTest[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isPropertyAccessExpression(node) && node.name.text === 'only' && TEST_FUNCTIONS.has(rootName(node.expression))) {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === 'only' &&
+      TEST_FUNCTIONS.has(rootName(node.expression))
+    ) {
       found.push({
         file,
         line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1,

@@ -7,15 +7,19 @@ describe('missingScripts', () => {
   it('requires lint, typecheck and test, accepting test:integration for test', () => {
     expect(missingScripts({ name: 'a', dir: 'a', scripts: complete })).toEqual([]);
     expect(
-      missingScripts({ name: 'b', dir: 'b', scripts: { lint: 'x', typecheck: 'y', 'test:integration': 'z' } }),
+      missingScripts({
+        name: 'b',
+        dir: 'b',
+        scripts: { lint: 'x', typecheck: 'y', 'test:integration': 'z' },
+      }),
     ).toEqual([]);
     expect(missingScripts({ name: 'c', dir: 'c', scripts: { test: 'vitest run' } })).toEqual([
       'lint',
       'typecheck',
     ]);
-    expect(missingScripts({ name: 'd', dir: 'd', scripts: { lint: 'x', typecheck: 'y' } })).toEqual([
-      'test (or test:integration)',
-    ]);
+    expect(missingScripts({ name: 'd', dir: 'd', scripts: { lint: 'x', typecheck: 'y' } })).toEqual(
+      ['test (or test:integration)'],
+    );
   });
 });
 
@@ -26,6 +30,8 @@ describe('the workspace', () => {
       expect.arrayContaining(['@mastercom/service', '@mastercom/contracts', '@mastercom/pipeline']),
     );
     expect(packages.map((pkg) => pkg.name)).not.toContain('mastercom-service-monorepo');
-    expect(packages.filter((pkg) => missingScripts(pkg).length > 0).map((pkg) => pkg.name)).toEqual([]);
+    expect(packages.filter((pkg) => missingScripts(pkg).length > 0).map((pkg) => pkg.name)).toEqual(
+      [],
+    );
   });
 });

@@ -16,14 +16,18 @@ export interface WorkspacePackage {
 export function missingScripts(pkg: WorkspacePackage): string[] {
   const missing: string[] = [];
   for (const script of ['lint', 'typecheck']) if (!pkg.scripts[script]) missing.push(script);
-  if (!pkg.scripts.test && !pkg.scripts['test:integration']) missing.push('test (or test:integration)');
+  if (!pkg.scripts.test && !pkg.scripts['test:integration'])
+    missing.push('test (or test:integration)');
   return missing;
 }
 
 /** The workspace's packages as pnpm sees them (pnpm-workspace.yaml's globs), without the root. */
 export function listWorkspacePackages(root: string = repoRoot): WorkspacePackage[] {
   const listed = JSON.parse(
-    execFileSync('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], { cwd: root, encoding: 'utf8' }),
+    execFileSync('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
   ) as { name: string; path: string }[];
   return listed
     .filter((entry) => path.resolve(entry.path) !== path.resolve(root))
@@ -31,6 +35,10 @@ export function listWorkspacePackages(root: string = repoRoot): WorkspacePackage
       const manifest = JSON.parse(readFileSync(path.join(entry.path, 'package.json'), 'utf8')) as {
         scripts?: Record<string, string>;
       };
-      return { name: entry.name, dir: path.relative(root, entry.path), scripts: manifest.scripts ?? {} };
+      return {
+        name: entry.name,
+        dir: path.relative(root, entry.path),
+        scripts: manifest.scripts ?? {},
+      };
     });
 }

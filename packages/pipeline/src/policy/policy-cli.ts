@@ -18,7 +18,10 @@ const files = listRepositoryFiles();
 
 // sherif: one version per dependency across the workspace, sorted manifests, no stray packages.
 const sherif = spawnSync(packageBin('sherif'), [], { cwd: repoRoot, encoding: 'utf8' });
-if (sherif.status === 0) console.log(`sherif: no errors${sherif.stdout.includes('warning') ? ` (warnings below)\n${sherif.stdout.trim()}` : ''}`);
+if (sherif.status === 0)
+  console.log(
+    `sherif: no errors${sherif.stdout.includes('warning') ? ` (warnings below)\n${sherif.stdout.trim()}` : ''}`,
+  );
 else fail(`sherif: monorepo consistency errors\n${sherif.stdout}${sherif.stderr}`);
 
 const codeowners = repoPath('CODEOWNERS');
@@ -28,7 +31,8 @@ if (!existsSync(codeowners)) {
   const report = checkOwnership(readFileSync(codeowners, 'utf8'), files);
   for (const error of report.errors) fail(`codeowners: ${error}`);
   for (const file of report.unowned) fail(`codeowners: ${file} has no owner`);
-  for (const rule of report.stale) fail(`codeowners: line ${rule.line} (${rule.pattern}) matches no file`);
+  for (const rule of report.stale)
+    fail(`codeowners: line ${rule.line} (${rule.pattern}) matches no file`);
   if (report.errors.length + report.unowned.length + report.stale.length === 0) {
     console.log(`codeowners: all ${files.length} files have an owner`);
   }
@@ -43,10 +47,13 @@ for (const pkg of packages) {
     fail(`scripts: ${pkg.name} (${pkg.dir}) has no ${missing.join(', ')} script`);
   }
 }
-if (scriptProblems === 0) console.log(`scripts: all ${packages.length} packages have lint, typecheck and test`);
+if (scriptProblems === 0)
+  console.log(`scripts: all ${packages.length} packages have lint, typecheck and test`);
 
 const testFiles = files.filter((file) => isTestFile(file) && existsSync(path.join(repoRoot, file)));
-const focused = testFiles.flatMap((file) => findFocusedTests(file, readFileSync(path.join(repoRoot, file), 'utf8')));
+const focused = testFiles.flatMap((file) =>
+  findFocusedTests(file, readFileSync(path.join(repoRoot, file), 'utf8')),
+);
 for (const found of focused) fail(`focused tests: ${found.file}:${found.line} ${found.call}`);
 if (focused.length === 0) console.log(`focused tests: none in ${testFiles.length} test files`);
 

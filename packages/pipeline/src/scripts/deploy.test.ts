@@ -1,6 +1,14 @@
 /* eslint-disable security/detect-non-literal-fs-filename -- every path is inside a temporary folder this test made */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,13 +61,21 @@ spec:
   );
   const overlay = path.join(root, 'k8s', environment);
   mkdirSync(overlay, { recursive: true });
-  writeFileSync(path.join(overlay, 'kustomization.yaml'), `namespace: mastercom-${environment}\nresources:\n  - ../base\n`);
+  writeFileSync(
+    path.join(overlay, 'kustomization.yaml'),
+    `namespace: mastercom-${environment}\nresources:\n  - ../base\n`,
+  );
 }
 
 function deploy(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync('bash', [path.join(root, 'scripts', 'deploy.sh'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${path.join(root, 'bin')}:${process.env.PATH ?? ''}`, IMAGE: 'registry.test/mastercom-service:abc123', ...env },
+    env: {
+      ...process.env,
+      PATH: `${path.join(root, 'bin')}:${process.env.PATH ?? ''}`,
+      IMAGE: 'registry.test/mastercom-service:abc123',
+      ...env,
+    },
   });
   let log = '';
   try {
@@ -86,13 +102,19 @@ describe('scripts/deploy.sh', () => {
     const result = deploy(['staging', '--dry-run']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('image: registry.test/mastercom-service:abc123');
-    expect(result.stdout).toContain('kubectl rollout status deployment/mastercom-service --namespace mastercom-staging --timeout 300s');
+    expect(result.stdout).toContain(
+      'kubectl rollout status deployment/mastercom-service --namespace mastercom-staging --timeout 300s',
+    );
     expect(result.log).toBe('');
   });
 
   it('names the image from IMAGE_REGISTRY and the commit when IMAGE is not set', () => {
     addOverlay('production');
-    const result = deploy(['production', '--dry-run'], { IMAGE: '', IMAGE_REGISTRY: 'registry.test:5000/payments', BUILDKITE_COMMIT: 'f00d' });
+    const result = deploy(['production', '--dry-run'], {
+      IMAGE: '',
+      IMAGE_REGISTRY: 'registry.test:5000/payments',
+      BUILDKITE_COMMIT: 'f00d',
+    });
     expect(result.stdout).toContain('image: registry.test:5000/payments/mastercom-service:f00d');
   });
 

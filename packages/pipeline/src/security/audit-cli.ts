@@ -7,5 +7,6 @@ if (outcome.kind === 'failed') {
   process.exitCode = 1;
 } else {
   console.log(`audit: ${outcome.message}`);
-  if (annotateSkippedAudit(outcome)) console.log('audit: notice added to the Buildkite build as an annotation');
+  if (annotateSkippedAudit(outcome))
+    console.log('audit: notice added to the Buildkite build as an annotation');
 }

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { annotateSkippedAudit, classifyAudit, runAudit, SKIPPED_NOTICE, type AuditOutcome } from './audit.js';
+import {
+  annotateSkippedAudit,
+  classifyAudit,
+  runAudit,
+  SKIPPED_NOTICE,
+  type AuditOutcome,
+} from './audit.js';
 
 // A stand-in for the npm advisory service on loopback: it answers pnpm's bulk advisory request
 // with whatever the test decides and 404s everything else.
@@ -22,7 +28,9 @@ async function advisoryService(answer: (res: http.ServerResponse) => void) {
 
 const servers: http.Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+  );
 });
 
 function advisory(severity: string) {
@@ -64,7 +72,10 @@ describe('pnpm audit against an advisory service', () => {
   it('reports the skip notice when the service answers 405, as the npm endpoint does here', async () => {
     const service = await advisoryService((res) => res.writeHead(405).end());
     const outcome = await runAudit({ registry: service.url });
-    expect(outcome).toEqual({ kind: 'skipped', message: `${SKIPPED_NOTICE} (HTTP 405); vulnerabilities were not checked` });
+    expect(outcome).toEqual({
+      kind: 'skipped',
+      message: `${SKIPPED_NOTICE} (HTTP 405); vulnerabilities were not checked`,
+    });
   });
 });
 
@@ -86,7 +97,9 @@ describe('classifyAudit', () => {
   });
 
   it('treats an unexplained failure as a finding, never as a skip', () => {
-    expect(classifyAudit({ status: 1, stdout: '1 vulnerabilities found', stderr: '' }).kind).toBe('failed');
+    expect(classifyAudit({ status: 1, stdout: '1 vulnerabilities found', stderr: '' }).kind).toBe(
+      'failed',
+    );
     expect(classifyAudit({ status: null, stdout: '', stderr: 'killed' }).kind).toBe('failed');
   });
 });
@@ -102,7 +115,14 @@ describe('annotateSkippedAudit', () => {
     });
     expect(annotated).toBe(true);
     expect(calls).toEqual([
-      ['annotate', '--style', 'warning', '--context', 'security-audit', `Security Scan: ${SKIPPED_NOTICE}`],
+      [
+        'annotate',
+        '--style',
+        'warning',
+        '--context',
+        'security-audit',
+        `Security Scan: ${SKIPPED_NOTICE}`,
+      ],
     ]);
   });
 
@@ -111,12 +131,18 @@ describe('annotateSkippedAudit', () => {
       throw new Error('must not be called');
     };
     expect(annotateSkippedAudit(skipped, {}, annotate)).toBe(false);
-    expect(annotateSkippedAudit({ kind: 'passed', message: '' }, { BUILDKITE: 'true' }, annotate)).toBe(false);
+    expect(
+      annotateSkippedAudit({ kind: 'passed', message: '' }, { BUILDKITE: 'true' }, annotate),
+    ).toBe(false);
   });
 
   it('fails loudly when the annotation cannot be posted', () => {
     expect(() =>
-      annotateSkippedAudit(skipped, { BUILDKITE: 'true' }, () => ({ status: 1, stdout: '', stderr: 'no agent' })),
+      annotateSkippedAudit(skipped, { BUILDKITE: 'true' }, () => ({
+        status: 1,
+        stdout: '',
+        stderr: 'no agent',
+      })),
     ).toThrow(/no agent/);
   });
 });

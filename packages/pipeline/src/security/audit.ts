@@ -38,7 +38,10 @@ export function classifyAudit(result: CommandResult): AuditOutcome {
       message: `${SKIPPED_NOTICE}${reason ? ` (HTTP ${reason})` : ''}; vulnerabilities were not checked`,
     };
   }
-  return { kind: 'failed', message: `high or critical advisories in production dependencies:\n${output}` };
+  return {
+    kind: 'failed',
+    message: `high or critical advisories in production dependencies:\n${output}`,
+  };
 }
 
 /** `registry` points pnpm at another advisory service (the tests run one on loopback). */
@@ -75,7 +78,14 @@ export function annotateSkippedAudit(
   annotate: (args: string[]) => CommandResult = runBuildkiteAgent,
 ): boolean {
   if (outcome.kind !== 'skipped' || !env.BUILDKITE) return false;
-  const result = annotate(['annotate', '--style', 'warning', '--context', 'security-audit', `Security Scan: ${outcome.message}`]);
+  const result = annotate([
+    'annotate',
+    '--style',
+    'warning',
+    '--context',
+    'security-audit',
+    `Security Scan: ${outcome.message}`,
+  ]);
   if (result.status !== 0) {
     throw new Error(`buildkite-agent annotate failed: ${result.stderr || result.stdout}`);
   }

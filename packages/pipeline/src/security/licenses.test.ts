@@ -28,12 +28,32 @@ describe('findLicenseViolations', () => {
   it('names each package whose licence is not allowed or not SPDX', () => {
     expect(
       findLicenseViolations(
-        report({ MIT: ['fine'], 'GPL-3.0-only': ['copyleft'], 'MIT AND GPL-2.0-only': ['mixed'], UNKNOWN: ['mystery'] }),
+        report({
+          MIT: ['fine'],
+          'GPL-3.0-only': ['copyleft'],
+          'MIT AND GPL-2.0-only': ['mixed'],
+          UNKNOWN: ['mystery'],
+        }),
       ),
     ).toEqual([
-      { name: 'copyleft', versions: ['1.0.0'], license: 'GPL-3.0-only', reason: 'not on the allow-list' },
-      { name: 'mixed', versions: ['1.0.0'], license: 'MIT AND GPL-2.0-only', reason: 'not on the allow-list' },
-      { name: 'mystery', versions: ['1.0.0'], license: 'UNKNOWN', reason: 'not a valid SPDX expression' },
+      {
+        name: 'copyleft',
+        versions: ['1.0.0'],
+        license: 'GPL-3.0-only',
+        reason: 'not on the allow-list',
+      },
+      {
+        name: 'mixed',
+        versions: ['1.0.0'],
+        license: 'MIT AND GPL-2.0-only',
+        reason: 'not on the allow-list',
+      },
+      {
+        name: 'mystery',
+        versions: ['1.0.0'],
+        license: 'UNKNOWN',
+        reason: 'not a valid SPDX expression',
+      },
     ]);
   });
 });

@@ -20,7 +20,10 @@ describe('the service SBOM', () => {
     writeFileSync(spdx, JSON.stringify({ spdxVersion: 'SPDX-2.3' }));
     expect(() => readSbom(spdx)).toThrow(/not a CycloneDX document/);
     const empty = path.join(directory, 'empty.json');
-    writeFileSync(empty, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.7', components: [] }));
+    writeFileSync(
+      empty,
+      JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.7', components: [] }),
+    );
     expect(() => readSbom(empty)).toThrow(/lists no components/);
   });
 });

@@ -19,11 +19,25 @@ interface CycloneDxDocument {
   components?: { purl?: unknown }[];
 }
 
-export function writeServiceSbom(file: string, workspacePackage = '@mastercom/service'): SbomSummary {
+export function writeServiceSbom(
+  file: string,
+  workspacePackage = '@mastercom/service',
+): SbomSummary {
   mkdirSync(path.dirname(file), { recursive: true });
   execFileSync(
     'pnpm',
-    ['--filter', workspacePackage, 'sbom', '--sbom-format', 'cyclonedx', '--sbom-type', 'application', '--prod', '--out', file],
+    [
+      '--filter',
+      workspacePackage,
+      'sbom',
+      '--sbom-format',
+      'cyclonedx',
+      '--sbom-type',
+      'application',
+      '--prod',
+      '--out',
+      file,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return readSbom(file);
@@ -36,7 +50,10 @@ export function readSbom(file: string): SbomSummary {
     throw new Error(`${file} is not a CycloneDX document`);
   }
   const components = document.components ?? [];
-  if (components.length === 0 || components.some((component) => typeof component.purl !== 'string')) {
+  if (
+    components.length === 0 ||
+    components.some((component) => typeof component.purl !== 'string')
+  ) {
     throw new Error(`${file} lists no components, or components without a package URL`);
   }
   return { file, specVersion: document.specVersion, components: components.length };

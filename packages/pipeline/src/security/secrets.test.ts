@@ -8,7 +8,8 @@ import { scanForSecrets, scanRepository } from './secrets.js';
 
 const directories: string[] = [];
 afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
 });
 
 // Keys are made at run time in a temporary folder, so no realistic credential is ever committed.

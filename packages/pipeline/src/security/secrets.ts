@@ -14,7 +14,14 @@ export interface SecretScan {
 export function scanForSecrets(files: readonly string[], cwd: string = repoRoot): SecretScan {
   const result = spawnSync(
     packageBin('secretlint'),
-    ['--secretlintrc', repoPath('.secretlintrc.json'), '--maskSecrets', '--format', 'stylish', ...files],
+    [
+      '--secretlintrc',
+      repoPath('.secretlintrc.json'),
+      '--maskSecrets',
+      '--format',
+      'stylish',
+      ...files,
+    ],
     { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.error) throw result.error;
@@ -22,7 +29,11 @@ export function scanForSecrets(files: readonly string[], cwd: string = repoRoot)
   if (result.status !== 0 && result.status !== 1) {
     throw new Error(`secretlint exited with ${result.status}: ${result.stderr}`);
   }
-  return { ok: result.status === 0, files: files.length, report: `${result.stdout}${result.stderr}`.trim() };
+  return {
+    ok: result.status === 0,
+    files: files.length,
+    report: `${result.stdout}${result.stderr}`.trim(),
+  };
 }
 
 export function scanRepository(): SecretScan {

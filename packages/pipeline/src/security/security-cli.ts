@@ -23,16 +23,22 @@ const licenses = listProductionLicenses('@mastercom/service');
 writeFileSync(repoPath('reports', 'security', 'licenses.json'), JSON.stringify(licenses, null, 2));
 const violations = findLicenseViolations(licenses);
 if (violations.length === 0) {
-  console.log(`licences: ${countPackages(licenses)} production dependencies of @mastercom/service, all allowed`);
+  console.log(
+    `licences: ${countPackages(licenses)} production dependencies of @mastercom/service, all allowed`,
+  );
 } else {
   failed = true;
   console.error('licences: not allowed in the production dependencies of @mastercom/service:');
   for (const violation of violations) {
-    console.error(`  ${violation.name}@${violation.versions.join(',')}: ${violation.license} (${violation.reason})`);
+    console.error(
+      `  ${violation.name}@${violation.versions.join(',')}: ${violation.license} (${violation.reason})`,
+    );
   }
 }
 
 const sbom = writeServiceSbom(repoPath('reports', 'security', 'sbom.cdx.json'));
-console.log(`sbom: CycloneDX ${sbom.specVersion}, ${sbom.components} components -> reports/security/sbom.cdx.json`);
+console.log(
+  `sbom: CycloneDX ${sbom.specVersion}, ${sbom.components} components -> reports/security/sbom.cdx.json`,
+);
 
 process.exitCode = failed ? 1 : 0;
