@@ -1,5 +1,7 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths come from git's listing of this repository */
 // Paths and file listings of the repository this package lives in.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -24,7 +26,10 @@ export function listRepositoryFiles(root: string = repoRoot): string[] {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return [...new Set(output.split('\0').filter((file) => file !== ''))].sort();
+  // A file deleted in the working tree but still in the index is not part of that commit.
+  return [...new Set(output.split('\0'))]
+    .filter((file) => file !== '' && existsSync(path.join(root, file)))
+    .sort();
 }
 
 /** A command-line tool installed for this package (node_modules/.bin). */
