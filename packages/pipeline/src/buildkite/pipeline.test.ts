@@ -4,6 +4,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { listWorkspacePackages } from '../policy/package-scripts.js';
 import { repoPath } from '../repository.js';
 import {
   gateKeys,
@@ -118,6 +119,31 @@ describe('the pipeline', () => {
     ]);
   });
 
+  it('runs the test script of every workspace package in some step', () => {
+    const covered = new Set(
+      commandSteps()
+        .flatMap((candidate) => candidate.commands)
+        .filter((command) => command.startsWith('scripts/ci/vitest-stage.sh test '))
+        .flatMap((command) => command.split(' ').filter((word) => word.startsWith('--filter=')))
+        .map((filter) => filter.slice('--filter='.length)),
+    );
+    // The policy step runs this package's tests through turbo.json's //#policy dependency.
+    const parsed = ts.parseConfigFileTextToJson(
+      'turbo.json',
+      readFileSync(repoPath('turbo.json'), 'utf8'),
+    );
+    const policy = (parsed.config as { tasks: Record<string, { dependsOn?: string[] }> }).tasks[
+      '//#policy'
+    ];
+    for (const dependency of policy?.dependsOn ?? []) {
+      if (dependency.endsWith('#test')) covered.add(dependency.slice(0, -'#test'.length));
+    }
+    const withTests = listWorkspacePackages()
+      .filter((pkg) => pkg.scripts.test !== undefined)
+      .map((pkg) => pkg.name);
+    expect(withTests.filter((name) => !covered.has(name))).toEqual([]);
+  });
+
   it('starts the gates together and builds the image only after every gate', () => {
     const independent = data.steps
       .filter((candidate) => dependencies(candidate).length === 0)
@@ -194,7 +220,7 @@ describe('the pipeline', () => {
     });
     expect(printed).toContain(`--shard=3/${UNIT_PARALLELISM}`);
     expect(printed).toContain(
-      'pnpm turbo run test --filter=@mastercom/service --filter=@mastercom/contracts --',
+      'pnpm turbo run test --filter=@mastercom/service --filter=@mastercom/contracts --filter=@mastercom/tooling --',
     );
   });
 });
