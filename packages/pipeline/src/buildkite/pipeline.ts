@@ -1,0 +1,242 @@
+// The Buildkite pipeline, as typed TypeScript. `.buildkite/pipeline.yml` is generated from this file
+// (`pnpm --filter @mastercom/pipeline generate:pipeline`) and a test fails when the two differ.
+//
+// Every command step calls either a Turbo task or a script in this repository, so the pipeline and
+// a developer's machine run the same commands; `scripts/pipeline-local.sh` runs them here in the
+// pipeline's order.
+import { Pipeline, type BlockStep, type CommandStep } from '@buildkite/buildkite-sdk';
+import { stringify } from 'yaml';
+import { ConcurrencyMethod, SignalReason } from '@buildkite/buildkite-sdk/src/types.js';
+
+/**
+ * What a step needs beyond a checkout, Node and the package registry. The local runner skips a
+ * step whose needs this machine cannot meet and says which one.
+ */
+export type Need =
+  | 'docker' // a Docker engine that can build and run images
+  | 'registry' // push access to the image registry named by IMAGE_REGISTRY
+  | 'cluster' // kubectl credentials for the target Kubernetes cluster
+  | 'staging' // a deployed staging service at STAGING_URL
+  | 'person'; // a person pressing a button in Buildkite
+
+export interface StepPlan {
+  readonly key: string;
+  readonly needs: readonly Need[];
+}
+
+/** Steps that must all pass before an image is built. */
+export const gateKeys = [
+  'quality',
+  'unit',
+  'webhook',
+  'integration',
+  'security',
+  'policy',
+] as const;
+
+export const UNIT_PARALLELISM = 3;
+
+// Lost agents (a spot instance reclaimed, an agent stopped mid-job) are the only failures worth an
+// automatic retry: a red test or a failed deploy retried automatically hides the problem.
+const retryLostAgents: CommandStep['retry'] = {
+  automatic: [
+    { exit_status: -1, limit: 2 },
+    { signal_reason: SignalReason.AgentStop, limit: 2 },
+  ],
+};
+
+// The pnpm store is restored from and saved to the agent cache, keyed by the lockfile, so a warm
+// agent installs without downloading. Turbo's remote cache needs no plugin: turbo reads
+// TURBO_TOKEN, TURBO_TEAM and TURBO_API from the agent environment when they are set.
+const pnpmStoreCache = {
+  'cache#v1.7.0': {
+    manifest: 'pnpm-lock.yaml',
+    path: '.pnpm-store',
+    restore: 'file',
+    save: 'file',
+    compression: 'tgz',
+  },
+};
+
+const testArtifacts = [
+  'packages/*/reports/junit.xml',
+  'contracts/reports/junit.xml',
+  'packages/*/reports/coverage/**/*',
+  'contracts/reports/coverage/**/*',
+];
+
+function gate(step: CommandStep & { key: string; command: string }): CommandStep {
+  // The gates depend on nothing: they start together as soon as the build does.
+  return {
+    ...step,
+    depends_on: [],
+    plugins: [pnpmStoreCache],
+    retry: retryLostAgents,
+    timeout_in_minutes: 30,
+  };
+}
+
+export interface PipelineDefinition {
+  readonly pipeline: Pipeline;
+  readonly plan: readonly StepPlan[];
+}
+
+export function definePipeline(): PipelineDefinition {
+  const pipeline = new Pipeline();
+  const plan: StepPlan[] = [];
+  const add = (step: CommandStep | BlockStep, needs: Need[] = []) => {
+    pipeline.addStep(step);
+    if (step.key === undefined) throw new Error('every step needs a key');
+    plan.push({ key: step.key, needs });
+  };
+
+  // pnpm reads its settings from pnpm_config_* variables; the store sits in the checkout, where
+  // the cache plugin saves and restores it.
+  pipeline.addEnvironmentVariable('pnpm_config_store_dir', '.pnpm-store');
+
+  add(
+    gate({
+      label: ':eslint: Code Quality',
+      key: 'quality',
+      command: 'pnpm turbo run lint format:check typecheck',
+    }),
+  );
+  add(
+    gate({
+      label: ':vitest: Unit Tests',
+      key: 'unit',
+      // Each parallel job runs one vitest shard of the unit stage (scripts/ci/vitest-stage.sh turns
+      // BUILDKITE_PARALLEL_JOB into --shard).
+      command:
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/service --filter=@mastercom/contracts --filter=@mastercom/tooling',
+      parallelism: UNIT_PARALLELISM,
+      artifact_paths: testArtifacts,
+    }),
+  );
+  add(
+    gate({
+      label: ':postgres: Webhook Tests',
+      key: 'webhook',
+      command:
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/webhook-tests --filter=@mastercom/testkit',
+      artifact_paths: testArtifacts,
+    }),
+  );
+  add(
+    gate({
+      label: ':docker: Integration Tests',
+      key: 'integration',
+      // testcontainers starts PostgreSQL on this queue's Docker engine.
+      agents: { queue: 'docker' },
+      command: 'scripts/ci/vitest-stage.sh test:integration',
+      artifact_paths: testArtifacts,
+    }),
+  );
+  add(
+    gate({
+      label: ':lock: Security Scan',
+      key: 'security',
+      command: 'pnpm turbo run security security:audit',
+      artifact_paths: ['reports/security/**/*'],
+    }),
+  );
+  add(
+    gate({
+      label: ':scales: Policy',
+      key: 'policy',
+      command: 'pnpm turbo run policy',
+    }),
+  );
+
+  add(
+    {
+      label: ':docker: Build Images',
+      key: 'images',
+      depends_on: [...gateKeys],
+      agents: { queue: 'docker' },
+      command: 'scripts/build-image.sh',
+      retry: retryLostAgents,
+      timeout_in_minutes: 30,
+    },
+    ['docker', 'registry'],
+  );
+  add(
+    {
+      label: ':kubernetes: Deploy to Staging',
+      key: 'deploy-staging',
+      depends_on: ['images'],
+      agents: { queue: 'deploy' },
+      command: 'scripts/deploy.sh staging',
+      // One deploy per environment at a time, in the order the builds reached this step.
+      concurrency: 1,
+      concurrency_group: 'mastercom-service/deploy/staging',
+      concurrency_method: ConcurrencyMethod.Ordered,
+      retry: retryLostAgents,
+      timeout_in_minutes: 20,
+    },
+    ['cluster'],
+  );
+  add(
+    {
+      label: ':k6: k6 Load Gate',
+      key: 'load-gate',
+      depends_on: ['deploy-staging'],
+      agents: { queue: 'docker' },
+      // The bundled `load` scenario runs in the grafana/k6 image against staging; its thresholds
+      // decide the exit status.
+      command: 'scripts/load-gate.sh',
+      retry: retryLostAgents,
+      timeout_in_minutes: 20,
+    },
+    ['docker', 'staging'],
+  );
+  add(
+    {
+      block: ':rocket: Promote to production',
+      key: 'promote',
+      depends_on: ['load-gate'],
+      branches: 'main',
+      prompt: 'Staging passed the k6 load gate. Deploy this commit to production?',
+    },
+    ['person'],
+  );
+  add(
+    {
+      label: ':kubernetes: Deploy to Production',
+      key: 'deploy-production',
+      depends_on: ['promote'],
+      branches: 'main',
+      agents: { queue: 'deploy' },
+      // scripts/deploy.sh waits for the rollout and undoes it when the rollout fails.
+      command: 'scripts/deploy.sh production',
+      concurrency: 1,
+      concurrency_group: 'mastercom-service/deploy/production',
+      concurrency_method: ConcurrencyMethod.Ordered,
+      retry: retryLostAgents,
+      timeout_in_minutes: 20,
+    },
+    ['cluster'],
+  );
+
+  return { pipeline, plan };
+}
+
+const header = `# Generated from packages/pipeline/src/buildkite/pipeline.ts; do not edit by hand.
+# Regenerate with: pnpm --filter @mastercom/pipeline generate:pipeline
+`;
+
+/** The pipeline as Buildkite receives it: plain JSON data, without the SDK's classes. */
+export function pipelineData(): PipelineData {
+  return JSON.parse(definePipeline().pipeline.toJSON()) as PipelineData;
+}
+
+export interface PipelineData {
+  env?: Record<string, string>;
+  steps: (CommandStep | BlockStep)[];
+}
+
+export function pipelineYaml(): string {
+  // The SDK's own toYAML() turns objects shared between steps into YAML anchors; written out in
+  // full, each step reads on its own.
+  return header + stringify(pipelineData(), { aliasDuplicateObjects: false, lineWidth: 0 });
+}

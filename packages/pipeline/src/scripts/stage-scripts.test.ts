@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { repoPath } from '../repository.js';
+
+function run(script: string, args: string[], env: Record<string, string>) {
+  return spawnSync(repoPath('scripts', script), args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+}
+
+describe('scripts/build-image.sh', () => {
+  it('builds the release target with commit, branch and environment tags and pushes each', () => {
+    const result = run('build-image.sh', ['--dry-run'], {
+      IMAGE_REGISTRY: 'registry.test/payments',
+      BUILDKITE_COMMIT: 'abc123',
+      BUILDKITE_BRANCH: 'feature/Fast path',
+    });
+    expect(result.status).toBe(0);
+    const [build, ...pushes] = result.stdout.trim().split('\n');
+    expect(build).toContain(
+      'docker build --target release --build-arg REVISION=abc123 --build-arg VERSION=',
+    );
+    expect(build).toContain('--tag registry.test/payments/mastercom-service:abc123');
+    expect(build).toContain('--tag registry.test/payments/mastercom-service:feature-Fast-path');
+    expect(build).toContain('--tag registry.test/payments/mastercom-service:staging');
+    expect(pushes.slice(0, 3)).toEqual([
+      'docker push registry.test/payments/mastercom-service:abc123',
+      'docker push registry.test/payments/mastercom-service:feature-Fast-path',
+      'docker push registry.test/payments/mastercom-service:staging',
+    ]);
+  });
+
+  it('fails clearly without a registry', () => {
+    const result = run('build-image.sh', ['--dry-run'], { IMAGE_REGISTRY: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('IMAGE_REGISTRY is not set');
+  });
+});
+
+describe('scripts/load-gate.sh', () => {
+  it('runs the bundled scenario in the pinned k6 image against staging', () => {
+    const result = run('load-gate.sh', ['--dry-run'], { STAGING_URL: 'https://staging.test' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('pnpm turbo run build --filter=@mastercom/load...');
+    expect(result.stdout).toMatch(
+      /docker run --rm .* --env BASE_URL=https:\/\/staging\.test grafana\/k6:\d+\.\d+\.\d+ run .* \/scripts\/load\.js/,
+    );
+  });
+
+  it('fails clearly without a staging URL', () => {
+    const result = run('load-gate.sh', ['--dry-run'], { STAGING_URL: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('STAGING_URL is not set');
+  });
+});
+
+describe('scripts/ci/vitest-stage.sh', () => {
+  const stage = (env: Record<string, string>) =>
+    run('ci/vitest-stage.sh', ['test', '--filter=@mastercom/service'], {
+      VITEST_STAGE_DRY_RUN: '1',
+      BUILDKITE_PARALLEL_JOB: '',
+      BUILDKITE_PARALLEL_JOB_COUNT: '',
+      BUILDKITE_ANALYTICS_TOKEN: '',
+      ...env,
+    }).stdout;
+
+  it('runs the whole stage with coverage outside a parallel job', () => {
+    const printed = stage({});
+    expect(printed).toContain(
+      'pnpm turbo run test --filter=@mastercom/service -- --coverage.enabled --coverage.provider=v8',
+    );
+    expect(printed).not.toContain('--shard');
+    expect(printed).not.toContain('buildkite-test-collector');
+  });
+
+  it('turns the 0-based parallel job into a 1-based shard', () => {
+    expect(stage({ BUILDKITE_PARALLEL_JOB: '0', BUILDKITE_PARALLEL_JOB_COUNT: '3' })).toContain(
+      '--shard=1/3 --passWithNoTests',
+    );
+  });
+
+  it('adds the Test Engine reporter, keeping the JUnit file, when a token is set', () => {
+    const printed = stage({ BUILDKITE_ANALYTICS_TOKEN: 'token' });
+    expect(printed).toContain(
+      '--reporter=junit --outputFile.junit=reports/junit.xml --reporter=buildkite-test-collector/vitest/reporter',
+    );
+  });
+});

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The k6 load gate: runs the bundled `load` scenario of @mastercom/load in the grafana/k6 image
+# against the staging service. k6 exits non-zero when a threshold fails, and so does this step.
+#
+#   STAGING_URL=https://staging.example.com scripts/load-gate.sh [--dry-run]
+#
+# LOAD_SCENARIO names the bundled script under load/dist (default: load.js); K6_IMAGE overrides the
+# pinned image.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dry_run=false
+for arg in "$@"; do
+  case $arg in
+    --dry-run) dry_run=true ;;
+    *) echo "usage: scripts/load-gate.sh [--dry-run]" >&2; exit 2 ;;
+  esac
+done
+
+if [ -z "${STAGING_URL:-}" ]; then
+  echo "load-gate: STAGING_URL is not set; it is the base URL of the staging service" >&2
+  exit 1
+fi
+scenario=${LOAD_SCENARIO:-load.js}
+k6_image=${K6_IMAGE:-grafana/k6:1.2.0}
+
+run() {
+  if $dry_run; then
+    printf '%q' "$1"
+    printf ' %q' "${@:2}"
+    echo
+  else
+    "$@"
+  fi
+}
+
+# The k6 scripts are TypeScript bundled by the load package's build; Turbo builds it and what it
+# depends on, from the cache when nothing changed.
+run pnpm turbo run build --filter=@mastercom/load... --output-logs=errors-only
+if ! $dry_run && [ ! -f "load/dist/$scenario" ]; then
+  echo "load-gate: load/dist/$scenario does not exist after building @mastercom/load" >&2
+  exit 1
+fi
+mkdir -p reports/load
+run docker run --rm \
+  --volume "$PWD/load/dist:/scripts:ro" --volume "$PWD/reports/load:/reports" \
+  --env "BASE_URL=$STAGING_URL" \
+  "$k6_image" run --summary-export=/reports/summary.json "/scripts/$scenario"
