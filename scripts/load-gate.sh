@@ -2,10 +2,11 @@
 # The k6 load gate: runs the bundled `load` scenario of @mastercom/load in the grafana/k6 image
 # against the staging service. k6 exits non-zero when a threshold fails, and so does this step.
 #
-#   STAGING_URL=https://staging.example.com scripts/load-gate.sh [--dry-run]
+#   STAGING_URL=https://staging.example.com LOAD_WEBHOOK_SECRET=whsec_... LOAD_API_TOKEN=... \
+#     scripts/load-gate.sh [--dry-run]
 #
-# LOAD_SCENARIO names the bundled script under load/dist (default: load.js); K6_IMAGE overrides the
-# pinned image.
+# The bundle is load/dist/k6/mastercom.js; LOAD_SCENARIO picks its profile (default: load) and
+# K6_IMAGE overrides the pinned image. The secret and token are the staging service's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,14 @@ if [ -z "${STAGING_URL:-}" ]; then
   echo "load-gate: STAGING_URL is not set; it is the base URL of the staging service" >&2
   exit 1
 fi
-scenario=${LOAD_SCENARIO:-load.js}
+for name in LOAD_WEBHOOK_SECRET LOAD_API_TOKEN; do
+  if [ -z "${!name:-}" ]; then
+    echo "load-gate: $name is not set; the k6 scenarios sign deliveries and read alerts with it" >&2
+    exit 1
+  fi
+done
+scenario=${LOAD_SCENARIO:-load}
+bundle=k6/mastercom.js
 k6_image=${K6_IMAGE:-grafana/k6:1.2.0}
 
 run() {
@@ -37,12 +45,13 @@ run() {
 # The k6 scripts are TypeScript bundled by the load package's build; Turbo builds it and what it
 # depends on, from the cache when nothing changed.
 run pnpm turbo run build --filter=@mastercom/load... --output-logs=errors-only
-if ! $dry_run && [ ! -f "load/dist/$scenario" ]; then
-  echo "load-gate: load/dist/$scenario does not exist after building @mastercom/load" >&2
+if ! $dry_run && [ ! -f "load/dist/$bundle" ]; then
+  echo "load-gate: load/dist/$bundle does not exist after building @mastercom/load" >&2
   exit 1
 fi
 mkdir -p reports/load
 run docker run --rm \
   --volume "$PWD/load/dist:/scripts:ro" --volume "$PWD/reports/load:/reports" \
-  --env "BASE_URL=$STAGING_URL" \
-  "$k6_image" run --summary-export=/reports/summary.json "/scripts/$scenario"
+  --env "BASE_URL=$STAGING_URL" --env "LOAD_SCENARIO=$scenario" --env LOAD_REPORT_DIR=/reports \
+  --env LOAD_WEBHOOK_SECRET --env LOAD_API_TOKEN \
+  "$k6_image" run "/scripts/$bundle"

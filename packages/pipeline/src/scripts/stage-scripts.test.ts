@@ -40,12 +40,26 @@ describe('scripts/build-image.sh', () => {
 
 describe('scripts/load-gate.sh', () => {
   it('runs the bundled scenario in the pinned k6 image against staging', () => {
-    const result = run('load-gate.sh', ['--dry-run'], { STAGING_URL: 'https://staging.test' });
+    const result = run('load-gate.sh', ['--dry-run'], {
+      STAGING_URL: 'https://staging.test',
+      LOAD_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
+      LOAD_API_TOKEN: 'token',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('pnpm turbo run build --filter=@mastercom/load...');
     expect(result.stdout).toMatch(
-      /docker run --rm .* --env BASE_URL=https:\/\/staging\.test grafana\/k6:\d+\.\d+\.\d+ run .* \/scripts\/load\.js/,
+      /docker run --rm .* --env BASE_URL=https:\/\/staging\.test --env LOAD_SCENARIO=load .*--env LOAD_WEBHOOK_SECRET --env LOAD_API_TOKEN grafana\/k6:\d+\.\d+\.\d+ run \/scripts\/k6\/mastercom\.js/,
     );
+  });
+
+  it('refuses to run without the secret and token the scenarios sign and read with', () => {
+    const result = run('load-gate.sh', ['--dry-run'], {
+      STAGING_URL: 'https://staging.test',
+      LOAD_WEBHOOK_SECRET: '',
+      LOAD_API_TOKEN: '',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('LOAD_WEBHOOK_SECRET is not set');
   });
 
   it('fails clearly without a staging URL', () => {
