@@ -1,116 +1,47 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- every path is inside a temporary folder this test made */
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoPath } from '../repository.js';
+import { ReleaseFixture } from './release-fixture.js';
 
 // scripts/deploy.sh runs from a copy in a temporary repository, so each test chooses which
 // overlays exist. kubectl is the real one for `kustomize` (offline) and a recording stand-in for
-// the cluster calls, since there is no cluster here.
-let root: string;
-const realKubectl = execFileSync('bash', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
+// the cluster calls; the deployed service and the Datadog API are fakes on 127.0.0.1.
+let fixture: ReleaseFixture;
 
-beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'deploy-'));
-  mkdirSync(path.join(root, 'scripts'));
-  copyFileSync(repoPath('scripts', 'deploy.sh'), path.join(root, 'scripts', 'deploy.sh'));
-  mkdirSync(path.join(root, 'bin'));
-  writeFileSync(
-    path.join(root, 'bin', 'kubectl'),
-    `#!/usr/bin/env bash
-if [ "$1" = kustomize ]; then exec ${realKubectl} "$@"; fi
-echo "$*" >> "${root}/kubectl.log"
-if [ "$1 $2" = "rollout status" ] && [ -n "\${FAIL_ROLLOUT:-}" ] && [ ! -f "${root}/undone" ]; then exit 1; fi
-if [ "$1 $2" = "rollout undo" ]; then touch "${root}/undone"; fi
-exit 0
-`,
-  );
-  chmodSync(path.join(root, 'bin', 'kubectl'), 0o755);
+beforeEach(async () => {
+  fixture = new ReleaseFixture();
+  await fixture.start();
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => fixture.close());
 
-function addOverlay(environment: string) {
-  const base = path.join(root, 'k8s', 'base');
-  mkdirSync(base, { recursive: true });
-  writeFileSync(path.join(base, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\n');
-  writeFileSync(
-    path.join(base, 'deployment.yaml'),
-    `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: mastercom-service
-spec:
-  selector: { matchLabels: { app: mastercom-service } }
-  template:
-    metadata: { labels: { app: mastercom-service } }
-    spec:
-      containers:
-        - name: service
-          image: mastercom-service
-`,
-  );
-  const overlay = path.join(root, 'k8s', environment);
-  mkdirSync(overlay, { recursive: true });
-  writeFileSync(
-    path.join(overlay, 'kustomization.yaml'),
-    `namespace: mastercom-${environment}\nresources:\n  - ../base\n`,
-  );
-}
-
-function deploy(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync('bash', [path.join(root, 'scripts', 'deploy.sh'), ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PATH: `${path.join(root, 'bin')}:${process.env.PATH ?? ''}`,
-      IMAGE: 'registry.test/mastercom-service:abc123',
-      ...env,
-    },
-  });
-  let log = '';
-  try {
-    log = readFileSync(path.join(root, 'kubectl.log'), 'utf8');
-  } catch {
-    // No cluster call was made.
-  }
-  return { ...result, log };
-}
+const STATUS = (env: string, timeout = '300s') =>
+  `rollout status deployment/mastercom-service --namespace mastercom-${env} --timeout ${timeout}`;
+const UNDO = (env: string) => `rollout undo deployment/mastercom-service --namespace mastercom-${env}`;
+const DATADOG = { DD_API_KEY: 'dd-api', DD_APP_KEY: 'dd-app' };
 
 describe('scripts/deploy.sh', () => {
-  it('refuses an unknown environment', () => {
-    expect(deploy(['qa']).status).toBe(2);
+  it('refuses an unknown environment', async () => {
+    expect((await fixture.run('deploy.sh', ['qa'])).status).toBe(2);
   });
 
-  it('fails with a clear message while the overlay does not exist', () => {
-    const result = deploy(['staging']);
+  it('fails with a clear message while the overlay does not exist', async () => {
+    const result = await fixture.run('deploy.sh', ['staging']);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no kustomize overlay at k8s/staging/kustomization.yaml');
   });
 
-  it('renders the overlay with the image set and touches no cluster in a dry run', () => {
-    addOverlay('staging');
-    const result = deploy(['staging', '--dry-run']);
+  it('renders the overlay with the image set and touches no cluster in a dry run', async () => {
+    fixture.addOverlay('staging');
+    const result = await fixture.run('deploy.sh', ['staging', '--dry-run']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('image: registry.test/mastercom-service:abc123');
-    expect(result.stdout).toContain(
-      'kubectl rollout status deployment/mastercom-service --namespace mastercom-staging --timeout 300s',
-    );
-    expect(result.log).toBe('');
+    expect(result.stdout).toContain(`kubectl ${STATUS('staging')}`);
+    expect(result.stdout).toContain('/api/v6/alerts?limit=1 with the smoke token');
+    expect(result.kubectl).toEqual([]);
+    expect(fixture.requests).toEqual([]);
   });
 
-  it('names the image from IMAGE_REGISTRY and the commit when IMAGE is not set', () => {
-    addOverlay('production');
-    const result = deploy(['production', '--dry-run'], {
+  it('names the image from IMAGE_REGISTRY and the commit when IMAGE is not set', async () => {
+    fixture.addOverlay('production');
+    const result = await fixture.run('deploy.sh', ['production', '--dry-run'], {
       IMAGE: '',
       IMAGE_REGISTRY: 'registry.test:5000/payments',
       BUILDKITE_COMMIT: 'f00d',
@@ -118,25 +49,153 @@ describe('scripts/deploy.sh', () => {
     expect(result.stdout).toContain('image: registry.test:5000/payments/mastercom-service:f00d');
   });
 
-  it('applies the overlay and waits for the rollout', () => {
-    addOverlay('staging');
-    const result = deploy(['staging']);
+  it('takes the image as the second argument, over the IMAGE variable', async () => {
+    fixture.addOverlay('staging');
+    const result = await fixture.run('deploy.sh', [
+      'staging',
+      'registry.test/mastercom-service:v1.4.2',
+      '--dry-run',
+    ]);
     expect(result.status).toBe(0);
-    expect(result.log.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^apply -k .*\/deploy$/),
-      'rollout status deployment/mastercom-service --namespace mastercom-staging --timeout 300s',
+    expect(result.stdout).toContain('image: registry.test/mastercom-service:v1.4.2');
+  });
+
+  it.each(['registry.test/mastercom-service:latest', 'registry.test:5000/mastercom-service'])(
+    'refuses %s, which has no fixed tag, before touching the cluster',
+    async (image) => {
+      fixture.addOverlay('production');
+      const result = await fixture.run('deploy.sh', ['production', image]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('has no fixed tag');
+      expect(result.kubectl).toEqual([]);
+    },
+  );
+
+  it('does not start a deploy it could not verify', async () => {
+    fixture.addOverlay('staging');
+    const result = await fixture.run('deploy.sh', ['staging'], { SERVICE_URL: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('set SERVICE_URL (or STAGING_URL)');
+    expect(result.kubectl).toEqual([]);
+  });
+
+  it('renders the production overlay with the tag as image and Datadog version, never latest', async () => {
+    fixture.addRealOverlays();
+    const result = await fixture.run('deploy.sh', ['production', '--dry-run']);
+    expect(result.status).toBe(0);
+    const images = [...result.stdout.matchAll(/^\s+image: (\S+)$/gm)].map((match) => match[1]);
+    expect(images).toEqual([
+      'registry.test/mastercom-service:abc123',
+      'registry.test/mastercom-service:abc123',
+    ]);
+    expect(result.stdout).not.toContain(':latest');
+    // Deployment and pod template labels of both roles.
+    expect(result.stdout.match(/tags\.datadoghq\.com\/version: abc123/g)?.length).toBeGreaterThan(
+      4,
+    );
+    expect(result.stdout).toContain(
+      'kubectl rollout status deployment/mastercom-service-web --namespace mastercom-production',
+    );
+    expect(result.stdout).toContain(
+      'kubectl rollout status deployment/mastercom-service-worker --namespace mastercom-production',
+    );
+  });
+
+  it('applies, waits for the rollout, smoke-checks and watches the release against the SLOs', async () => {
+    fixture.addOverlay('staging');
+    fixture.behaviour.datadog = () => ({ errors: 0, hits: 5000, p95: 4, p99: 9 });
+    const result = await fixture.run('deploy.sh', ['staging'], {
+      ...DATADOG,
+      VERIFY_WINDOW_SECONDS: '1',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.kubectl).toEqual([expect.stringMatching(/^apply -k .*\/deploy$/), STATUS('staging')]);
+    expect(result.stdout).toContain('deploy: staging runs registry.test/mastercom-service:abc123');
+    expect(result.stdout).toContain('verify: error rate 0.00000 (0/5000), ceiling 0.001');
+    const paths = fixture.requests.map((request) => request.path);
+    expect(paths.slice(0, 4)).toEqual([
+      '/__ops/ping',
+      '/health',
+      '/api/v6/webhooks/ethoca/health',
+      '/api/v6/alerts',
+    ]);
+    // Two polls of the window (at 0 s and at 1 s), each with four Datadog queries.
+    expect(paths.filter((p) => p === '/api/v1/query')).toHaveLength(8);
+    const queries = fixture.requests.flatMap((request) => request.query ?? []);
+    for (const query of queries) {
+      expect(query).toContain('service:mastercom-service,env:staging,version:abc123');
+    }
+    expect(fixture.requests.every((request) => request.method === 'GET')).toBe(true);
+    expect(fixture.undone).toBe(false);
+  });
+
+  it('undoes a rollout that does not complete and checks the previous version', async () => {
+    fixture.addOverlay('production');
+    const result = await fixture.run('deploy.sh', ['production'], {
+      FAIL_ROLLOUT: '1',
+      ROLLOUT_TIMEOUT: '5s',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('production rolled back to the previous version, which is healthy');
+    expect(result.kubectl.slice(1)).toEqual([
+      STATUS('production', '5s'),
+      UNDO('production'),
+      STATUS('production', '5s'),
+    ]);
+    // Only the previous version was smoke-checked; the failed rollout never was.
+    expect(fixture.requests.map((request) => request.path)).toContain('/api/v6/alerts');
+  });
+
+  it('undoes a release whose smoke check fails', async () => {
+    fixture.addOverlay('staging');
+    fixture.behaviour.healthStatus = (undone) => (undone ? 200 : 503);
+    const result = await fixture.run('deploy.sh', ['staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('smoke: GET /health -> 503 (expected 200)');
+    expect(result.stderr).toContain('the smoke check of registry.test/mastercom-service:abc123 failed');
+    expect(result.stderr).toContain('staging rolled back to the previous version, which is healthy');
+    expect(result.kubectl.slice(1)).toEqual([STATUS('staging'), UNDO('staging'), STATUS('staging')]);
+  });
+
+  it('undoes a release whose error rate breaks the SLO ceiling during the window', async () => {
+    fixture.addOverlay('production');
+    fixture.behaviour.datadog = () => ({ errors: 7, hits: 1000, p95: 4, p99: 9 });
+    const result = await fixture.run('deploy.sh', ['production'], DATADOG);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('verify: error rate 0.00700 (7/1000), ceiling 0.001');
+    expect(result.stderr).toContain('error rate above the SLO ceiling 0.001');
+    expect(result.stderr).toContain('failed the verification window; rolling back');
+    expect(result.kubectl.slice(1)).toEqual([
+      STATUS('production'),
+      UNDO('production'),
+      STATUS('production'),
     ]);
   });
 
-  it('undoes a rollout that does not complete and fails the step', () => {
-    addOverlay('production');
-    const result = deploy(['production'], { FAIL_ROLLOUT: '1', ROLLOUT_TIMEOUT: '5s' });
+  it('undoes a release whose p99 acknowledgement latency breaks the SLO', async () => {
+    fixture.addOverlay('staging');
+    fixture.behaviour.datadog = () => ({ errors: 0, hits: 1000, p95: 4, p99: 80 });
+    const result = await fixture.run('deploy.sh', ['staging'], DATADOG);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('production rolled back');
-    expect(result.log.split('\n').filter(Boolean).slice(1)).toEqual([
-      'rollout status deployment/mastercom-service --namespace mastercom-production --timeout 5s',
-      'rollout undo deployment/mastercom-service --namespace mastercom-production',
-      'rollout status deployment/mastercom-service --namespace mastercom-production --timeout 5s',
-    ]);
+    expect(result.stderr).toContain('p99 acknowledgement latency 80 ms above the SLO 25 ms');
+    expect(fixture.undone).toBe(true);
+  });
+
+  it('undoes a release it cannot judge because Datadog refuses the keys', async () => {
+    fixture.addOverlay('staging');
+    const result = await fixture.run('deploy.sh', ['staging'], { ...DATADOG, DD_API_KEY: 'wrong' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the Datadog metrics query for errors failed');
+    expect(fixture.undone).toBe(true);
+  });
+
+  it('says so loudly when the previous version is not healthy either', async () => {
+    fixture.addOverlay('production');
+    fixture.behaviour.healthStatus = () => 503;
+    const result = await fixture.run('deploy.sh', ['production']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is NOT healthy; act now');
+    expect(result.stderr).toContain('the previous version is not healthy either');
   });
 });
