@@ -76,12 +76,19 @@ if [ "$1" = kustomize ]; then exec ${realKubectl} "$@"; fi
 echo "$*" >> "${this.root}/kubectl.log"
 if [ "$1 $2" = "rollout status" ] && [ -n "\${FAIL_ROLLOUT:-}" ] && [ ! -f "${this.root}/undone" ]; then exit 1; fi
 if [ "$1 $2" = "rollout status" ] && [ -n "\${FAIL_AFTER_UNDO:-}" ] && [ -f "${this.root}/undone" ]; then exit 1; fi
-if [ "$1 $2" = "rollout history" ] && [ -n "\${MISSING_REVISION:-}" ] && [ "$*" != "\${*%--revision $MISSING_REVISION}" ]; then exit 1; fi
+if [ "$1 $2" = "rollout history" ] && [ -n "\${MISSING_REVISION:-}" ]; then
+  case " $* " in *" --revision $MISSING_REVISION "*) exit 1 ;; esac
+fi
 if [ "$1 $2" = "rollout undo" ]; then touch "${this.root}/undone"; fi
 exit 0
 `,
     );
     chmodSync(path.join(this.root, 'bin', 'kubectl'), 0o755);
+  }
+
+  /** The fake service's base URL, once started. */
+  get url(): string {
+    return this.#url;
   }
 
   get undone(): boolean {
