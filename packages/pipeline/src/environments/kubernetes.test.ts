@@ -1,7 +1,7 @@
 import type { Deployment } from 'kubernetes-models/apps/v1';
 import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import type { ConfigMap, Container } from 'kubernetes-models/v1';
+import type { ConfigMap, IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { type ManifestObject, renderOverlay, toModel } from './manifests.js';
 
@@ -14,7 +14,7 @@ function ofKind<T extends ManifestObject>(objects: ManifestObject[], kind: strin
   return objects.filter((object) => object.kind === kind) as T[];
 }
 
-function serviceContainer(deployment: Deployment): Container {
+function serviceContainer(deployment: Deployment): IContainer {
   const container = deployment.spec?.template.spec?.containers.find((c) => c.name === 'service');
   if (container === undefined) throw new Error(`${deployment.metadata?.name} has no service container`);
   return container;
@@ -137,12 +137,12 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
         'MASTERCARD_SIGNING_KEY_P12_PATH',
       ]) {
         const file = env.get(name);
-        expect(file, name).toBeDefined();
+        expect(file).toEqual(expect.stringMatching(/^\/var\/run\/secrets\/mastercom\//));
         // The file lies under a mount of a Secret volume, and the plain variable is not set.
         const mount = container.volumeMounts?.find((m) => file?.startsWith(`${m.mountPath}/`));
-        expect(mount?.readOnly, name).toBe(true);
+        expect(mount?.readOnly).toBe(true);
         const volume = pod?.volumes?.find((v) => v.name === mount?.name);
-        expect(volume?.secret?.secretName, name).toMatch(/^mastercom-/);
+        expect(volume?.secret?.secretName).toMatch(/^mastercom-/);
         expect(env.has(name.replace(/_FILE$/, '')) && name.endsWith('_FILE')).toBe(false);
       }
       // No secret value is written into the manifests.
@@ -256,11 +256,11 @@ describe('scale', () => {
       expect(deployment.spec?.replicas).toBeUndefined();
       const autoscaler = autoscalers.find(
         (hpa) =>
-          hpa.spec?.scaleTargetRef.kind === 'Deployment' &&
+          hpa.spec.scaleTargetRef.kind === 'Deployment' &&
           hpa.spec.scaleTargetRef.name === deployment.metadata?.name,
       );
-      expect(autoscaler?.spec?.minReplicas).toBe(5);
-      expect(autoscaler?.spec?.maxReplicas).toBeGreaterThanOrEqual(5);
+      expect(autoscaler?.spec.minReplicas).toBe(5);
+      expect(autoscaler?.spec.maxReplicas).toBeGreaterThanOrEqual(5);
       expect(serviceContainer(deployment).resources).toEqual({
         requests: { cpu: '250m', memory: '256Mi' },
         limits: { cpu: '500m', memory: '512Mi' },
