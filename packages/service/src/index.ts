@@ -27,6 +27,7 @@ export {
   type MerchantLedger,
 } from './processing/merchant-ledger.js';
 export { HttpRefundGateway } from './processing/http-refund-gateway.js';
+export { DeadlineWatch } from './processing/deadline-watch.js';
 export { RefundNotConfirmedError, type RefundGateway } from './processing/refund-gateway.js';
 export {
   IllegalTransitionError,

@@ -48,6 +48,14 @@ export class DeadlineWatch {
     this.deps.metrics.gauge('alerts.open_by_deadline', critical, ['bucket:critical']);
     this.deps.metrics.gauge('alerts.open_by_deadline', overdue, ['bucket:overdue']);
     this.deps.metrics.gauge('alerts.unprocessed', backlog.unprocessed);
+    // How long the oldest alert has waited for the worker to pick it up: a stopped or stuck worker
+    // shows here within minutes, long before any alert nears a deadline bucket.
+    this.deps.metrics.gauge(
+      'alerts.oldest_unprocessed_age_seconds',
+      backlog.oldestUnprocessedAt === null
+        ? 0
+        : Math.max(0, Math.round((Date.now() - backlog.oldestUnprocessedAt.getTime()) / 1000)),
+    );
     if (critical + overdue > 0) {
       this.deps.logger.error(
         { warning, critical, overdue },
