@@ -178,6 +178,18 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
       expect(
         JSON.parse(annotations['ad.datadoghq.com/service.logs'] ?? '[]') as unknown,
       ).toEqual([{ source: 'nodejs', service: 'mastercom-service' }]);
+      // The health monitor (monitoring/) watches this check's http.can_connect.
+      expect(JSON.parse(annotations['ad.datadoghq.com/service.checks'] ?? '{}')).toEqual({
+        http_check: {
+          instances: [
+            {
+              name: 'mastercom-service-health',
+              url: 'http://%%host%%:8080/health',
+              timeout: 3,
+            },
+          ],
+        },
+      });
     }
   });
 
