@@ -77,6 +77,14 @@ if ! [[ $tag =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]]; then
 fi
 if ! $dry_run; then
   release_require_checks "$environment" || exit 1
+  # With Datadog keys the verification window needs the SLO thresholds; a checkout that has not
+  # built the contracts builds them now, so a missing file cannot turn into a rollback later.
+  if [ -n "${DD_API_KEY:-}" ] && [ -n "${DD_APP_KEY:-}" ]; then
+    if [ -z "${SLO_MODULE:-}" ] && [ ! -f "$root/contracts/dist/slo.js" ]; then
+      (cd "$root" && pnpm turbo run build --filter=@mastercom/contracts --output-logs=errors-only)
+    fi
+    release_slo_thresholds >/dev/null || exit 1
+  fi
 fi
 
 # The overlay is applied through a throwaway kustomization that only sets the image and the

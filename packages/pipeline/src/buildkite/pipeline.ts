@@ -166,13 +166,15 @@ export function definePipeline(): PipelineDefinition {
       key: 'deploy-staging',
       depends_on: ['images'],
       agents: { queue: 'deploy' },
+      // Rollout, smoke check, the verification window and, on failure, the undo with its own
+      // rollout and smoke check: scripts/deploy.sh bounds each wait, and 30 minutes covers them all.
       command: 'scripts/deploy.sh staging',
       // One deploy per environment at a time, in the order the builds reached this step.
       concurrency: 1,
       concurrency_group: 'mastercom-service/deploy/staging',
       concurrency_method: ConcurrencyMethod.Ordered,
       retry: retryLostAgents,
-      timeout_in_minutes: 20,
+      timeout_in_minutes: 30,
     },
     ['cluster'],
   );
@@ -207,13 +209,14 @@ export function definePipeline(): PipelineDefinition {
       depends_on: ['promote'],
       branches: 'main',
       agents: { queue: 'deploy' },
-      // scripts/deploy.sh waits for the rollout and undoes it when the rollout fails.
+      // scripts/deploy.sh waits for the rollout, smoke-checks the release and watches it against the
+      // SLOs; any failure undoes it and checks that the previous version is healthy.
       command: 'scripts/deploy.sh production',
       concurrency: 1,
       concurrency_group: 'mastercom-service/deploy/production',
       concurrency_method: ConcurrencyMethod.Ordered,
       retry: retryLostAgents,
-      timeout_in_minutes: 20,
+      timeout_in_minutes: 30,
     },
     ['cluster'],
   );

@@ -190,6 +190,17 @@ describe('scripts/deploy.sh', () => {
     expect(fixture.undone).toBe(true);
   });
 
+  it('fails before touching the cluster when the SLO thresholds cannot be read', async () => {
+    fixture.addOverlay('staging');
+    const result = await fixture.run('deploy.sh', ['staging'], {
+      ...DATADOG,
+      SLO_MODULE: `${fixture.root}/missing/slo.js`,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('missing/slo.js does not exist');
+    expect(result.kubectl).toEqual([]);
+  });
+
   it('says so loudly when the previous version is not healthy either', async () => {
     fixture.addOverlay('production');
     fixture.behaviour.healthStatus = () => 503;
