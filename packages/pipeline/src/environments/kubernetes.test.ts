@@ -16,7 +16,8 @@ function ofKind<T extends ManifestObject>(objects: ManifestObject[], kind: strin
 
 function serviceContainer(deployment: Deployment): IContainer {
   const container = deployment.spec?.template.spec?.containers.find((c) => c.name === 'service');
-  if (container === undefined) throw new Error(`${deployment.metadata?.name} has no service container`);
+  if (container === undefined)
+    throw new Error(`${deployment.metadata?.name} has no service container`);
   return container;
 }
 
@@ -77,7 +78,11 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
     expect(container.startupProbe?.httpGet?.path).toBe('/health');
     expect(container.readinessProbe?.httpGet?.path).toBe('/health');
     expect(container.livenessProbe?.httpGet?.path).toBe('/__ops/ping');
-    for (const probe of [container.startupProbe, container.readinessProbe, container.livenessProbe]) {
+    for (const probe of [
+      container.startupProbe,
+      container.readinessProbe,
+      container.livenessProbe,
+    ]) {
       expect(probe?.httpGet?.port).toBe('http');
     }
     expect(container.ports).toContainEqual({ name: 'http', containerPort: 8080, protocol: 'TCP' });
@@ -124,9 +129,9 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
       const container = serviceContainer(deployment);
       const pod = deployment.spec?.template.spec;
       expect(container.envFrom?.[0]?.configMapRef?.name).toMatch(/^mastercom-service/);
-      expect(
-        ofKind<ConfigMap>(objects, 'ConfigMap').map((map) => map.metadata?.name),
-      ).toContain(container.envFrom?.[0]?.configMapRef?.name);
+      expect(ofKind<ConfigMap>(objects, 'ConfigMap').map((map) => map.metadata?.name)).toContain(
+        container.envFrom?.[0]?.configMapRef?.name,
+      );
       const env = new Map((container.env ?? []).map((e) => [e.name, e.value]));
       for (const name of [
         'DATABASE_URL_FILE',
@@ -175,9 +180,9 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
       }
       expect(env.get('DD_AGENT_HOST')?.valueFrom?.fieldRef?.fieldPath).toBe('status.hostIP');
       const annotations = deployment.spec?.template.metadata?.annotations ?? {};
-      expect(
-        JSON.parse(annotations['ad.datadoghq.com/service.logs'] ?? '[]') as unknown,
-      ).toEqual([{ source: 'nodejs', service: 'mastercom-service' }]);
+      expect(JSON.parse(annotations['ad.datadoghq.com/service.logs'] ?? '[]') as unknown).toEqual([
+        { source: 'nodejs', service: 'mastercom-service' },
+      ]);
       // The health monitor (monitoring/) watches this check's http.can_connect.
       expect(JSON.parse(annotations['ad.datadoghq.com/service.checks'] ?? '{}')).toEqual({
         http_check: {

@@ -134,7 +134,9 @@ describe('syncMonitors', () => {
       log: (line) => lines.push(line),
     });
     expect(requests.map((r) => r.method)).toEqual(['GET']);
-    expect(requests[0]?.url).toBe(`/api/v1/monitor?monitor_tags=${encodeURIComponent(MANAGED_TAG)}`);
+    expect(requests[0]?.url).toBe(
+      `/api/v1/monitor?monitor_tags=${encodeURIComponent(MANAGED_TAG)}`,
+    );
     expect(requests[0]?.apiKey).toBe('api');
     expect(lines).toContain(`would create: ${third.name}`);
     expect(lines).toContain(`would update #12: ${second.name}`);

@@ -86,28 +86,26 @@ export function monitorsFor(environment: Environment): MonitorDefinition[] {
         thresholds: { critical: ERROR_RATE_CEILING, warning: ERROR_RATE_CEILING / 2 },
       },
     },
-    ...(['p95', 'p99'] as const).map(
-      (percentile): MonitorDefinition => ({
-        name: name(
-          `webhook ${percentile} acknowledgement latency above ${String(ACK_LATENCY_MS[percentile])} ms`,
-        ),
-        type: 'query alert',
-        query: `avg(last_10m):avg:mastercom.webhook.ack_latency.${percentile.slice(1)}percentile{${scope}} > ${String(ACK_LATENCY_MS[percentile])}`,
-        message: message(
-          `The ${percentile} of the webhook's acknowledgement latency is above its SLO (contracts/src/slo.ts); Ethoca's hard limit is 30 s.`,
-          'Look at database commit latency and pool saturation; scale the web role if CPU is the limit.',
-        ),
-        tags,
-        priority,
-        options: {
-          ...base,
-          thresholds: {
-            critical: ACK_LATENCY_MS[percentile],
-            warning: ACK_LATENCY_MS[percentile] * 0.8,
-          },
+    ...(['p95', 'p99'] as const).map((percentile): MonitorDefinition => ({
+      name: name(
+        `webhook ${percentile} acknowledgement latency above ${String(ACK_LATENCY_MS[percentile])} ms`,
+      ),
+      type: 'query alert',
+      query: `avg(last_10m):avg:mastercom.webhook.ack_latency.${percentile.slice(1)}percentile{${scope}} > ${String(ACK_LATENCY_MS[percentile])}`,
+      message: message(
+        `The ${percentile} of the webhook's acknowledgement latency is above its SLO (contracts/src/slo.ts); Ethoca's hard limit is 30 s.`,
+        'Look at database commit latency and pool saturation; scale the web role if CPU is the limit.',
+      ),
+      tags,
+      priority,
+      options: {
+        ...base,
+        thresholds: {
+          critical: ACK_LATENCY_MS[percentile],
+          warning: ACK_LATENCY_MS[percentile] * 0.8,
         },
-      }),
-    ),
+      },
+    })),
     {
       name: name('health check failing'),
       type: 'service check',
@@ -169,7 +167,9 @@ export function monitorsFor(environment: Environment): MonitorDefinition[] {
       options: { ...base, thresholds: { critical: 0 } },
     },
     {
-      name: name(`Mastercard API key expires in less than ${String(KEY_EXPIRY_DAYS.critical)} days`),
+      name: name(
+        `Mastercard API key expires in less than ${String(KEY_EXPIRY_DAYS.critical)} days`,
+      ),
       type: 'query alert',
       query: `min(last_1h):min:mastercom.api_key.days_to_expiry{${scope}} < ${String(KEY_EXPIRY_DAYS.critical)}`,
       message: message(

@@ -96,7 +96,9 @@ export async function syncMonitors(options: SyncOptions): Promise<SyncPlan | und
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok) {
-      throw new Error(`Datadog ${method} ${path}: ${String(response.status)} ${await response.text()}`);
+      throw new Error(
+        `Datadog ${method} ${path}: ${String(response.status)} ${await response.text()}`,
+      );
     }
     return response.status === 204 ? undefined : response.json();
   }

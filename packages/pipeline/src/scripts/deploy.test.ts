@@ -14,7 +14,8 @@ afterEach(() => fixture.close());
 
 const STATUS = (env: string, timeout = '300s') =>
   `rollout status deployment/mastercom-service --namespace mastercom-${env} --timeout ${timeout}`;
-const UNDO = (env: string) => `rollout undo deployment/mastercom-service --namespace mastercom-${env}`;
+const UNDO = (env: string) =>
+  `rollout undo deployment/mastercom-service --namespace mastercom-${env}`;
 const DATADOG = { DD_API_KEY: 'dd-api', DD_APP_KEY: 'dd-app' };
 
 describe('scripts/deploy.sh', () => {
@@ -110,7 +111,10 @@ describe('scripts/deploy.sh', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.kubectl).toEqual([expect.stringMatching(/^apply -k .*\/deploy$/), STATUS('staging')]);
+    expect(result.kubectl).toEqual([
+      expect.stringMatching(/^apply -k .*\/deploy$/),
+      STATUS('staging'),
+    ]);
     expect(result.stdout).toContain('deploy: staging runs registry.test/mastercom-service:abc123');
     expect(result.stdout).toContain('verify: error rate 0.00000 (0/5000), ceiling 0.001');
     const paths = fixture.requests.map((request) => request.path);
@@ -137,7 +141,9 @@ describe('scripts/deploy.sh', () => {
       ROLLOUT_TIMEOUT: '5s',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('production rolled back to the previous version, which is healthy');
+    expect(result.stderr).toContain(
+      'production rolled back to the previous version, which is healthy',
+    );
     expect(result.kubectl.slice(1)).toEqual([
       STATUS('production', '5s'),
       UNDO('production'),
@@ -153,9 +159,17 @@ describe('scripts/deploy.sh', () => {
     const result = await fixture.run('deploy.sh', ['staging']);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('smoke: GET /health -> 503 (expected 200)');
-    expect(result.stderr).toContain('the smoke check of registry.test/mastercom-service:abc123 failed');
-    expect(result.stderr).toContain('staging rolled back to the previous version, which is healthy');
-    expect(result.kubectl.slice(1)).toEqual([STATUS('staging'), UNDO('staging'), STATUS('staging')]);
+    expect(result.stderr).toContain(
+      'the smoke check of registry.test/mastercom-service:abc123 failed',
+    );
+    expect(result.stderr).toContain(
+      'staging rolled back to the previous version, which is healthy',
+    );
+    expect(result.kubectl.slice(1)).toEqual([
+      STATUS('staging'),
+      UNDO('staging'),
+      STATUS('staging'),
+    ]);
   });
 
   it('undoes a release whose error rate breaks the SLO ceiling during the window', async () => {
