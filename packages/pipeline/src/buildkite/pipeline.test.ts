@@ -108,8 +108,12 @@ describe('the pipeline', () => {
     expect(commandProblems('x', 'pnpm turbo run lint deploy:staging', tasks)).toEqual([
       'x: deploy:staging is not a task in turbo.json',
     ]);
-    expect(commandProblems('x', 'scripts/rollback.sh production', tasks)).toEqual([
-      'x: scripts/rollback.sh is missing or not executable',
+    expect(commandProblems('x', 'scripts/teardown.sh production', tasks)).toEqual([
+      'x: scripts/teardown.sh is missing or not executable',
+    ]);
+    // scripts/lib/release.sh is sourced, never run, so it is not executable.
+    expect(commandProblems('x', 'scripts/lib/release.sh', tasks)).toEqual([
+      'x: scripts/lib/release.sh is missing or not executable',
     ]);
     expect(commandProblems('x', 'make deploy', tasks)).toEqual([
       'x: make deploy neither runs a Turbo task nor a script under scripts/',
