@@ -4,6 +4,7 @@ import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { ConfigMap, IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { type ManifestObject, renderOverlay, toModel } from './manifests.js';
+import { loadServiceConfig } from './service-config.js';
 
 const ENVIRONMENTS = ['staging', 'production'] as const;
 const rendered = Object.fromEntries(
@@ -156,6 +157,49 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
       }
     }
   });
+
+  it.each(['web', 'worker'])(
+    'gives the %s role a configuration the service accepts in production',
+    (role) => {
+      const deployment = deployments.find((d) => d.metadata?.name === `mastercom-service-${role}`);
+      if (deployment === undefined) throw new Error(`no ${role} Deployment`);
+      const container = serviceContainer(deployment);
+      const pod = deployment.spec?.template.spec;
+      const labels = deployment.spec?.template.metadata?.labels ?? {};
+      const env: Record<string, string | undefined> = { ...configMap(objects) };
+      for (const variable of container.env ?? []) {
+        const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
+        const label = /^metadata\.labels\['(.+)'\]$/.exec(fieldPath ?? '')?.[1];
+        env[variable.name] =
+          variable.value ??
+          (label === undefined
+            ? undefined
+            : // deploy.sh adds the version label with the image tag.
+              (labels[label] ?? (label.endsWith('/version') ? 'abc123' : undefined))) ??
+          (fieldPath === 'status.hostIP' ? '10.0.0.1' : undefined) ??
+          (variable.valueFrom?.secretKeyRef ? `${variable.valueFrom.secretKeyRef.key}-sample` : undefined);
+      }
+      // Only files that a Secret volume provides exist.
+      const files = new Map<string, string>();
+      for (const [name, file] of Object.entries(env)) {
+        if (!name.endsWith('_FILE') || file === undefined) continue;
+        const mount = container.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+        const secret = pod?.volumes?.find((v) => v.name === mount?.name)?.secret;
+        const key = file.slice((mount?.mountPath.length ?? 0) + 1);
+        if (secret && (secret.items === undefined || secret.items.some((i) => i.path === key))) {
+          files.set(file, name.slice(0, -'_FILE'.length));
+        }
+      }
+      const config = loadServiceConfig(env, files);
+      expect(config.NODE_ENV).toBe('production');
+      expect(config.SERVICE_ROLE).toBe(role);
+      expect(config.DD_ENV).toBe(environment);
+      expect(config.API_TOKENS).toEqual(['token-one', 'token-two']);
+      expect(config.WEBHOOK_TRUSTED_PROXIES).toHaveLength(1);
+      expect(config.SHUTDOWN_GRACE_MS).toBe(10_000);
+      expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
+    },
+  );
 
   it('carries the Datadog unified service tags and feeds DD_* from them', () => {
     for (const deployment of deployments) {
