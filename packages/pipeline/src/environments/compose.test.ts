@@ -32,16 +32,17 @@ const service = (name: string): ComposeService => {
   if (found === undefined) throw new Error(`docker-compose.yml has no ${name} service`);
   return found;
 };
-const stages = [...readFileSync(repoPath('Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm)].map(
-  (match) => match[1],
-);
+const stages = [
+  ...readFileSync(repoPath('Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm),
+].map((match) => match[1]);
 const mocksEntry = readFileSync(repoPath('packages/testkit/src/cli/compose-mocks.ts'), 'utf8');
 
 describe('docker-compose.yml', () => {
   it('runs the service, PostgreSQL, the test kit mocks and a Datadog agent behind a profile', () => {
     expect(Object.keys(services).sort()).toEqual(['datadog-agent', 'mocks', 'postgres', 'service']);
     expect(service('datadog-agent').profiles).toEqual(['datadog']);
-    for (const name of ['service', 'postgres', 'mocks']) expect(service(name).profiles).toBeUndefined();
+    for (const name of ['service', 'postgres', 'mocks'])
+      expect(service(name).profiles).toBeUndefined();
   });
 
   it('builds from stages the Dockerfile has, and pins every image', () => {
@@ -126,7 +127,9 @@ describe('docker-compose.yml', () => {
     expect(written.map((file) => `${directory}/${file}`)).toContain(
       config.MASTERCARD_SIGNING_KEY_PEM_PATH,
     );
-    expect(config.MASTERCARD_CONSUMER_KEY).toBe(service('mocks').environment?.MASTERCARD_CONSUMER_KEY);
+    expect(config.MASTERCARD_CONSUMER_KEY).toBe(
+      service('mocks').environment?.MASTERCARD_CONSUMER_KEY,
+    );
     expect(config.ETHOCA_OUTCOME_URL).toBe('http://mocks:8081');
     expect(mocksEntry).toContain("port('MOCK_ETHOCA_PORT', 8081)");
     expect(config.PSP_URL).toBe('http://mocks:8082');

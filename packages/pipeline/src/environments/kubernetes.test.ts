@@ -177,7 +177,9 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
             : // deploy.sh adds the version label with the image tag.
               (labels[label] ?? (label.endsWith('/version') ? 'abc123' : undefined))) ??
           (fieldPath === 'status.hostIP' ? '10.0.0.1' : undefined) ??
-          (variable.valueFrom?.secretKeyRef ? `${variable.valueFrom.secretKeyRef.key}-sample` : undefined);
+          (variable.valueFrom?.secretKeyRef
+            ? `${variable.valueFrom.secretKeyRef.key}-sample`
+            : undefined);
       }
       // Only files that a Secret volume provides exist.
       const files = new Map<string, string>();
