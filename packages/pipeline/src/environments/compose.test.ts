@@ -47,26 +47,29 @@ describe('docker-compose.yml', () => {
 
   it('builds from stages the Dockerfile has, and pins every image', () => {
     expect(service('service').build?.target).toBe('release');
-    for (const [name, definition] of Object.entries(services)) {
-      if (definition.build) {
-        expect(stages, name).toContain(definition.build.target);
-        expect(definition.build.context).toBe('.');
-      } else {
-        expect(definition.image, name).toMatch(/^[\w./-]+:\d[\w.-]*$/);
-      }
-    }
+    const definitions = Object.values(services);
+    const targets = definitions.flatMap((definition) => definition.build?.target ?? []);
+    expect(targets.sort()).toEqual(['deps', 'release']);
+    for (const target of targets) expect(stages).toContain(target);
+    const images = definitions.flatMap((definition) =>
+      definition.build === undefined ? [definition.image ?? 'no image'] : [],
+    );
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toMatch(/^[\w./-]+:\d[\w.-]*$/);
   });
 
   it('starts each service only after what it depends on is healthy', () => {
-    for (const [name, definition] of Object.entries(services)) {
-      expect(definition.healthcheck?.test.length, name).toBeGreaterThan(0);
-      for (const [dependency, { condition }] of Object.entries(definition.depends_on ?? {})) {
-        expect(Object.keys(services), name).toContain(dependency);
-        expect(condition).toBe('service_healthy');
-        expect(service(dependency).healthcheck).toBeDefined();
-        // `docker compose up` without the profile must not need a profiled service.
-        expect(service(dependency).profiles).toBeUndefined();
-      }
+    const definitions = Object.values(services);
+    expect(definitions.filter((definition) => definition.healthcheck === undefined)).toEqual([]);
+    const dependencies = definitions.flatMap((definition) =>
+      Object.entries(definition.depends_on ?? {}),
+    );
+    expect(dependencies.length).toBeGreaterThan(0);
+    for (const [dependency, { condition }] of dependencies) {
+      expect(condition).toBe('service_healthy');
+      expect(service(dependency).healthcheck).toBeDefined();
+      // `docker compose up` without the profile must not need a profiled service.
+      expect(service(dependency).profiles).toBeUndefined();
     }
     expect(Object.keys(service('service').depends_on ?? {}).sort()).toEqual(['mocks', 'postgres']);
   });
@@ -87,12 +90,12 @@ describe('docker-compose.yml', () => {
   });
 
   it('declares every named volume it mounts', () => {
-    for (const [name, definition] of Object.entries(services)) {
-      for (const volume of definition.volumes ?? []) {
-        const source = volume.split(':')[0] ?? '';
-        if (!source.startsWith('/')) expect(Object.keys(compose.volumes), name).toContain(source);
-      }
-    }
+    const named = Object.values(services)
+      .flatMap((definition) => definition.volumes ?? [])
+      .map((volume) => volume.split(':')[0] ?? '')
+      .filter((source) => !source.startsWith('/'));
+    expect(named.length).toBeGreaterThan(0);
+    for (const source of named) expect(Object.keys(compose.volumes)).toContain(source);
   });
 
   it('hardens the service container as Kubernetes does', () => {
