@@ -253,6 +253,24 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
     }
   });
 
+  it('lets only the ingress controllers reach the web pods, and nothing reach the workers', () => {
+    const policies = ofKind(objects, 'NetworkPolicy') as {
+      metadata?: { name?: string };
+      spec?: {
+        policyTypes?: string[];
+        ingress?: { from?: { namespaceSelector?: { matchLabels?: Record<string, string> } }[] }[];
+      };
+    }[];
+    const web = policies.find((p) => p.metadata?.name === 'mastercom-service-web');
+    const worker = policies.find((p) => p.metadata?.name === 'mastercom-service-worker');
+    const namespaces = (web?.spec?.ingress ?? [])
+      .flatMap((rule) => rule.from ?? [])
+      .map((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']);
+    expect(namespaces.sort()).toEqual(['ingress-nginx', 'ingress-nginx-internal']);
+    expect(worker?.spec?.policyTypes).toEqual(['Ingress']);
+    expect(worker?.spec?.ingress).toEqual([]);
+  });
+
   it('limits voluntary disruptions to one pod per role', () => {
     const budgets = ofKind(objects, 'PodDisruptionBudget') as {
       spec?: { maxUnavailable?: number | string; selector?: { matchLabels?: object } };
