@@ -98,7 +98,7 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     },
     // Reads the exact bytes (the HMAC is over them) and stops at the limit: a Content-Length over
     // it is refused before reading, a chunked body as soon as it passes it.
-    express.raw({ type: () => true, limit: deps.bodyLimitBytes, inflate: false }),
+    readBoundedBody(deps.bodyLimitBytes),
     async (req, res) => {
       const started = performance.now();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -123,39 +123,12 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
 
-      const body = parseJson(raw);
-      if (!body.ok) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, body.reason);
-        return;
-      }
-      if (exceedsDepth(body.value, MAX_DELIVERY_DEPTH)) {
-        fail(
-          res,
-          400,
-          ETHOCA_REASON_CODES.validation,
-          `body: nested deeper than ${MAX_DELIVERY_DEPTH} levels`,
-        );
-        return;
-      }
-      const delivery = splitAlertDelivery(body.value);
+      const delivery = parseDelivery(raw, deps.maxAlertsPerDelivery);
       if (!delivery.ok) {
         fail(res, 400, ETHOCA_REASON_CODES.validation, delivery.reason);
         return;
       }
-      if (delivery.alerts.length > deps.maxAlertsPerDelivery) {
-        fail(
-          res,
-          400,
-          ETHOCA_REASON_CODES.validation,
-          `alerts: at most ${deps.maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`,
-        );
-        return;
-      }
-
-      const parsed = delivery.alerts.map((item) => ({ item, result: validateAlert(item) }));
-      const valid = parsed.flatMap(({ result }) =>
-        result.success ? [normalizeAlert(result.data)] : [],
-      );
+      const { parsed, valid } = delivery;
 
       let results: IngestResult[];
       try {
@@ -179,10 +152,10 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
       }
 
       const duplicates = results.filter((result) => result.duplicate).length;
-      const rejected = delivery.alerts.length - valid.length;
+      const rejected = parsed.length - valid.length;
       const counts = { accepted: results.length - duplicates, duplicate: duplicates, rejected };
       deps.stats.record(counts);
-      deps.metrics.increment('webhook.received', delivery.alerts.length);
+      deps.metrics.increment('webhook.received', parsed.length);
       if (counts.accepted > 0) deps.metrics.increment('webhook.persisted', counts.accepted);
       if (duplicates > 0) deps.metrics.increment('webhook.duplicate', duplicates);
       if (rejected > 0) deps.metrics.increment('webhook.rejected', rejected, ['reason:validation']);
@@ -242,6 +215,104 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   };
   router.use(WEBHOOK_PATH, bodyErrors);
   return router;
+}
+
+/** What the route makes of a delivery's authenticated bytes before anything is stored. */
+export type ParsedDelivery =
+  | { ok: false; reason: string }
+  | {
+      ok: true;
+      /** Every delivered item with its validation, in delivery order. */
+      parsed: { item: unknown; result: AlertValidation }[];
+      /** The valid alerts, normalised (card number reduced, other card numbers masked). */
+      valid: AlertToStore[];
+    };
+
+/**
+ * The route's whole parse path after authentication: strict UTF-8 JSON, depth, delivery shape,
+ * alert count, per-alert validation and normalisation. Pure and synchronous, so the hostile-input
+ * campaign can run it tens of thousands of times without HTTP in between.
+ */
+export function parseDelivery(raw: Buffer, maxAlertsPerDelivery: number): ParsedDelivery {
+  const body = parseJson(raw);
+  if (!body.ok) return body;
+  if (exceedsDepth(body.value, MAX_DELIVERY_DEPTH)) {
+    return { ok: false, reason: `body: nested deeper than ${MAX_DELIVERY_DEPTH} levels` };
+  }
+  const delivery = splitAlertDelivery(body.value);
+  if (!delivery.ok) return { ok: false, reason: delivery.reason };
+  if (delivery.alerts.length > maxAlertsPerDelivery) {
+    return {
+      ok: false,
+      reason: `alerts: at most ${maxAlertsPerDelivery} alerts per delivery, got ${delivery.alerts.length}`,
+    };
+  }
+  const parsed = delivery.alerts.map((item) => ({ item, result: validateAlert(item) }));
+  const valid = parsed.flatMap(({ result }) =>
+    result.success ? [normalizeAlert(result.data)] : [],
+  );
+  return { ok: true, parsed, valid };
+}
+
+/** The body-parser error a bounded read reports, in the shape `bodyErrors` below handles. */
+function bodyError(type: string, status: number): Error & { type: string; status: number } {
+  return Object.assign(new Error(type), { type, status });
+}
+
+/**
+ * Reads the request body into `req.body` up to `limit` bytes. Unlike body-parser, which on an
+ * oversized body keeps reading (and discarding) the rest of the request before it answers, this
+ * stops reading at the limit: a sender streaming gigabytes costs the service at most `limit`
+ * bytes plus what is already in flight, and the 413 goes out at once with `Connection: close`.
+ */
+function readBoundedBody(limit: number): express.RequestHandler {
+  return (req, _res, next) => {
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      next(bodyError('encoding.unsupported', 415));
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > limit) {
+      // Nothing is read; bodyErrors answers and closes the connection.
+      next(bodyError('entity.too.large', 413));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('aborted', onAborted);
+      req.off('error', onError);
+      if (error === undefined) {
+        req.body = Buffer.concat(chunks, size);
+        next();
+        return;
+      }
+      // The rest of the body stays unread; the 413 closes the connection behind it.
+      req.pause();
+      next(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        finish(bodyError('entity.too.large', 413));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onAborted = () => finish(bodyError('request.aborted', 400));
+    const onError = () => finish(bodyError('request.aborted', 400));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('aborted', onAborted);
+    req.on('error', onError);
+  };
 }
 
 type AlertValidation = { success: true; data: EthocaAlert } | { success: false; error: z.ZodError };
