@@ -1,11 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AlertOutcome } from '@mastercom/contracts';
-import {
-  useHarness,
-  waitFor,
-  type OutputLine,
-  type ServiceProcess,
-} from '@mastercom/testkit';
+import { useHarness, waitFor, type OutputLine, type ServiceProcess } from '@mastercom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';
 import { recordRow } from './support/report.js';
@@ -52,7 +47,11 @@ beforeAll(async () => {
     );
     await service.kill('SIGKILL');
     if ((inFlight?.n ?? 0) > 0) killsDuringDelivery += 1;
-    h.ethoca.state.faults.failShare(0.3, { kind: kill % 2 === 0 ? 'unavailable' : 'reset' }, 12 + kill);
+    h.ethoca.state.faults.failShare(
+      0.3,
+      { kind: kill % 2 === 0 ? 'unavailable' : 'reset' },
+      12 + kill,
+    );
     service = await service.restart();
   }
   const started = Date.now();

@@ -2,9 +2,13 @@ import type { EthocaAlert } from '@mastercom/contracts';
 import { createAlert } from '@mastercom/contracts/fixtures';
 import { ServiceProcess, type Harness, type OutputLine } from '@mastercom/testkit';
 
-/** A 25-character alert id unique to a scenario (`prefix`, 3 letters) and an index. */
+/**
+ * A 25-character alert id unique to a scenario (`prefix`, letters and digits) and an index. The
+ * padding is letters: a run of 13 or more zeros passes Luhn and would look like a card number to
+ * the card-data scan.
+ */
 export function alertId(prefix: string, index: number): string {
-  return `${prefix}${String(index).padStart(22, '0')}`;
+  return `${prefix}${String(index).padStart(25 - prefix.length, 'X')}`;
 }
 
 /**
