@@ -63,8 +63,9 @@ beforeAll(async () => {
     await sleep(Math.max(0, phases.restoredAt + size.latencyMs - Date.now()));
     proxy.latency(0);
     phases.latencyEndsAt = Date.now();
-    // A tenth of new connections is reset, some at once and some in the middle of a query.
-    proxy.resetShare(0.1, { seed: 20_261_126, maxDelayMs: 2_000 });
+    // A tenth of the connections is reset, picked again every half second among the open ones
+    // and among new ones, some at once and some in the middle of a query.
+    proxy.resetShare(0.1, { seed: 20_261_126, maxDelayMs: 500, everyMs: 500 });
     await sleep(size.resetShareMs);
     proxy.restore();
     phases.resetsEndAt = Date.now();
@@ -124,6 +125,7 @@ describe(`database outage: ${String(size.alerts)} alerts at ${String(size.ratePe
     expect(events).toEqual([]);
     expect(jobs).toEqual([{ n: size.alerts, distinct: size.alerts }]);
     expect(ids).toContain(alertId(PREFIX, size.alerts - 1));
+    expect(proxy.stats.resetByShare).toBeGreaterThan(0);
   });
 
   it('answered only 200 or 503 with Retry-After, and nothing was acknowledged while the database was cut', () => {
@@ -143,6 +145,10 @@ describe(`database outage: ${String(size.alerts)} alerts at ${String(size.ratePe
     expect(ackedWhileDown).toEqual([]);
     expect(downAnswers.length).toBeGreaterThan(0);
     expect(downAnswers.every((a) => a.status === 503)).toBe(true);
+  });
+
+  it('kept the service process alive through every fault', () => {
+    expect(service.exit, service.outputTail(40)).toBeUndefined();
   });
 
   it('was ready again within 5 s of the database', () => {

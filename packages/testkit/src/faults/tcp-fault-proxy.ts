@@ -15,6 +15,12 @@ export interface ResetShareOptions {
    * some resets land in the middle of a query or a transaction rather than at connect time.
    */
   maxDelayMs?: number;
+  /**
+   * When set, every `everyMs` each open connection is again picked with probability `share`:
+   * a client with a small warm pool (a database pool of a few connections) meets resets all
+   * through the phase instead of only when the rule is set.
+   */
+  everyMs?: number;
 }
 
 export interface TcpFaultProxy {
@@ -53,6 +59,7 @@ export async function startTcpFaultProxy(target: {
   let cutMode: CutMode | undefined;
   let latencyMs = 0;
   let shareRule: { share: number; random: SeededRandom; maxDelayMs: number } | undefined;
+  let shareSweep: NodeJS.Timeout | undefined;
   const stats = { connections: 0, resetByShare: 0, resetByCut: 0 };
 
   const later = (ms: number, action: () => void) => {
@@ -150,18 +157,29 @@ export async function startTcpFaultProxy(target: {
         maxDelayMs: options.maxDelayMs ?? 0,
       };
       shareRule = share === 0 ? undefined : rule;
-      for (const [client, upstream] of pairs) {
-        if (rule.random.next() < share) {
-          resetLater(client, upstream, Math.floor(rule.random.next() * rule.maxDelayMs));
+      clearInterval(shareSweep);
+      shareSweep = undefined;
+      const pickOpen = () => {
+        for (const [client, upstream] of pairs) {
+          if (rule.random.next() < share) {
+            resetLater(client, upstream, Math.floor(rule.random.next() * rule.maxDelayMs));
+          }
         }
+      };
+      pickOpen();
+      if (share > 0 && options.everyMs !== undefined) {
+        shareSweep = setInterval(pickOpen, options.everyMs);
       }
     },
     restore() {
       cutMode = undefined;
       latencyMs = 0;
       shareRule = undefined;
+      clearInterval(shareSweep);
+      shareSweep = undefined;
     },
     close() {
+      clearInterval(shareSweep);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const socket of open) socket.destroy();
