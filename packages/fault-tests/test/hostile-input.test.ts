@@ -111,12 +111,13 @@ describe(`hostile input: ${String(size.corpus)} generated bodies, properties at 
     fc.assert(
       fc.property(
         fc.oneof(
-          fc
-            .jsonValue({ maxDepth: 6 })
-            .map((value) => ({ value, bytes: Buffer.from(JSON.stringify(value) ?? 'null') })),
+          fc.jsonValue({ maxDepth: 6 }).map((value) => ({
+            value,
+            bytes: Buffer.from(JSON.stringify(value)),
+          })),
           fc
             .uint8Array({ maxLength: 300 })
-            .map((bytes) => ({ value: undefined as unknown, bytes: Buffer.from(bytes) })),
+            .map((bytes) => ({ value: bytes.toString(), bytes: Buffer.from(bytes) })),
           fc
             .record({
               field: fc.constantFrom(...Object.keys(createAlert(1))),
@@ -124,10 +125,7 @@ describe(`hostile input: ${String(size.corpus)} generated bodies, properties at 
             })
             .map(({ field, value }) => {
               const alert = { ...createAlert(7), [field]: value };
-              return {
-                value: alert as unknown,
-                bytes: Buffer.from(JSON.stringify(alert) ?? 'null'),
-              };
+              return { value: alert, bytes: Buffer.from(JSON.stringify(alert)) };
             }),
         ),
         ({ value, bytes }) => {
@@ -212,7 +210,7 @@ describe(`hostile input: ${String(size.corpus)} generated bodies, properties at 
             alert[where] =
               where === 'cardNumber' ? card.replaceAll(/\D/g, '') : `${around}${card}${around}`;
           const result = parseDelivery(Buffer.from(JSON.stringify(alert)), MAX_ALERTS);
-          if (result.ok) expect(findCardNumbers(JSON.stringify(result.valid))).toEqual([]);
+          expect(result.ok ? findCardNumbers(JSON.stringify(result.valid)) : []).toEqual([]);
         },
       ),
       { numRuns: size.propertyRuns, seed: 20_261_128 },

@@ -33,14 +33,15 @@ export async function streamBody(
   });
   const started = Date.now();
   let answer = '';
-  let closed = false;
+  // An object, so that the loop below sees the close handler's write.
+  const state = { closed: false };
   socket.on('data', (data: Buffer) => {
     answer += data.toString('latin1');
   });
   socket.on('error', () => undefined);
   const closedPromise = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   void closedPromise.then(() => {
-    closed = true;
+    state.closed = true;
   });
   const framing =
     options.mode === 'chunked'
@@ -54,7 +55,7 @@ export async function streamBody(
   );
   let written = 0;
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  while (!closed && written < options.totalBytes && Date.now() < deadline) {
+  while (!state.closed && written < options.totalBytes && Date.now() < deadline) {
     const chunk = Buffer.alloc(Math.min(64 * 1024, options.totalBytes - written), 0x20);
     const parts =
       options.mode === 'chunked'
@@ -71,9 +72,13 @@ export async function streamBody(
       ]);
     }
   }
-  if (!closed && options.mode === 'chunked') socket.write('0\r\n\r\n');
+  if (!state.closed && options.mode === 'chunked') socket.write('0\r\n\r\n');
   // The answer is awaited up to a bound; a keep-alive connection stays open after it.
-  for (let i = 0; i < 100 && !closed && !/^HTTP\/1\.1 \d{3}[\s\S]*\r\n\r\n/.test(answer); i += 1) {
+  for (
+    let i = 0;
+    i < 100 && !state.closed && !/^HTTP\/1\.1 \d{3}[\s\S]*\r\n\r\n/.test(answer);
+    i += 1
+  ) {
     await Promise.race([closedPromise, sleep(50)]);
   }
   socket.destroy();
