@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { IDEMPOTENCY_KEY_HEADER, PSP_REFUNDS_PATH, type AlertOutcome } from '@mastercom/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness, type Harness } from './support/harness.js';
-import type { ServiceProcess } from './support/service-process.js';
+import { useHarness, type Harness } from '@mastercom/testkit';
+import type { ServiceProcess } from '@mastercom/testkit';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '@mastercom/testkit';
 
 const h = useHarness();
 let service: ServiceProcess;

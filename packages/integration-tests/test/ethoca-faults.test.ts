@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AlertOutcome } from '@mastercom/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from './support/harness.js';
-import type { ServiceProcess } from './support/service-process.js';
+import { useHarness } from '@mastercom/testkit';
+import type { ServiceProcess } from '@mastercom/testkit';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
 
 const h = useHarness();

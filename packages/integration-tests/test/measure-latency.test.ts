@@ -2,10 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from './support/harness.js';
-import type { ServiceProcess } from './support/service-process.js';
+import { useHarness } from '@mastercom/testkit';
+import type { ServiceProcess } from '@mastercom/testkit';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
-import { percentile } from './support/wait.js';
+import { percentile } from '@mastercom/testkit';
 
 /**
  * A short open-model run: alerts arrive at a fixed rate whatever the service's pace, the way

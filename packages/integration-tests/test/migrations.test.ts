@@ -8,10 +8,10 @@ import {
 } from '@mastercom/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { useHarness } from './support/harness.js';
-import { ServiceProcess } from './support/service-process.js';
+import { useHarness } from '@mastercom/testkit';
+import { ServiceProcess } from '@mastercom/testkit';
 import { steeredAlerts } from './support/steering.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '@mastercom/testkit';
 
 // The harness gives this file its mocks; the databases under test are created empty here, not
 // cloned from the migrated template.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from './support/harness.js';
-import type { ServiceProcess } from './support/service-process.js';
+import { useHarness } from '@mastercom/testkit';
+import type { ServiceProcess } from '@mastercom/testkit';
 import { steeredAlerts } from './support/steering.js';
 
 const h = useHarness();

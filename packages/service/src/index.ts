@@ -44,3 +44,11 @@ export { MastercomClient, type MastercomClientOptions } from './mastercom/master
 export { MastercomError } from './mastercom/mastercom-error.js';
 export { MastercomQueueSync, type QueueSyncResult } from './mastercom/queue-sync.js';
 export { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';
+// The webhook's authentication and parse path, which the fault campaign drives directly to try
+// tens of thousands of hostile inputs per run without HTTP in between.
+export {
+  authenticateDelivery,
+  type AuthResult,
+  type DeliveryRequest,
+} from './alerts/authentication/index.js';
+export { parseDelivery, WEBHOOK_PATH, type ParsedDelivery } from './alerts/webhook-route.js';

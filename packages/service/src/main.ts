@@ -17,6 +17,9 @@ import { startProcessing } from './processing/start-processing.js';
 import { mastercomClientFromConfig, startMastercomSync } from './mastercom/start-mastercom.js';
 import { webhookSettings } from './webhook-settings.js';
 
+/** How long the service keeps serving after readiness turns 503, before it closes connections. */
+const IDLE_CLOSE_DELAY_MS = 250;
+
 function readConfig(): { config: Config; webhook: WebhookSettings } {
   try {
     const config = loadConfig();
@@ -145,6 +148,12 @@ async function main(): Promise<void> {
       { signal, graceMs: config.SHUTDOWN_GRACE_MS },
       'shutting down: readiness is 503, draining requests',
     );
+    // server.close() also closes idle keep-alive connections at once, and a request the sender
+    // had just written on one (still in the kernel, not yet parsed) was lost with a reset: the
+    // restart campaign at 500 req/s saw such requests, sent a millisecond or two before SIGTERM.
+    // Serving on for a moment after readiness turned 503 lets every request sent before the flip
+    // be read first, so only requests sent after it can meet a closing connection.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_CLOSE_DELAY_MS));
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
     if (!('disabled' in mastercomSync)) await mastercomSync.stop().catch(() => undefined);

@@ -17,7 +17,13 @@ export {
   type StandardWebhookHeaders,
   type StandardWebhookHeadersInput,
 } from './webhook-signing/standard-webhook-signer.js';
-export { startTcpFaultProxy, type CutMode, type TcpFaultProxy } from './faults/tcp-fault-proxy.js';
+export {
+  startTcpFaultProxy,
+  type CutMode,
+  type ResetShareOptions,
+  type TcpFaultProxy,
+} from './faults/tcp-fault-proxy.js';
+export { findFreePort } from './postgres/free-port.js';
 export * from './postgres/admin-client.js';
 export * from './postgres/databases.js';
 export * from './postgres/start-test-postgres.js';
@@ -34,3 +40,9 @@ export * from './mocks/msw-server.js';
 export * from './mocks/mock-ethoca.js';
 export * from './mocks/mock-psp.js';
 export * from './mocks/mock-mastercom.js';
+// The built service as a child process with its database and mocks, shared by the integration
+// and fault suites.
+export * from './service-harness/harness.js';
+export * from './service-harness/service-api.js';
+export * from './service-harness/service-process.js';
+export * from './service-harness/wait.js';

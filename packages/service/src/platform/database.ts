@@ -51,6 +51,14 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   });
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: one that loses its server between two statements
+  // of a transaction (a reset connection while the ingest transaction prepares its next insert)
+  // emitted an unhandled 'error' and took the whole process down. The transaction itself still
+  // fails on its next statement, which turns into a 503, and the pool drops the broken client
+  // when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -51,4 +51,44 @@ describe('TCP fault proxy', () => {
     const silence = new Promise((resolve) => setTimeout(() => resolve('silence'), 200));
     await expect(Promise.race([answer, silence])).resolves.toBe('silence');
   });
+
+  it('adds the configured latency and removes it on restore', async () => {
+    proxy = await startTcpFaultProxy({ host: '127.0.0.1', port: await startEcho() });
+    proxy.latency(150);
+    const started = performance.now();
+    await expect(roundTrip(proxy.port, 'slow')).resolves.toBe('slow');
+    // One delay on the way there and one on the way back.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    proxy.restore();
+    const again = performance.now();
+    await expect(roundTrip(proxy.port, 'fast')).resolves.toBe('fast');
+    expect(performance.now() - again).toBeLessThan(150);
+  });
+
+  it('resets the seeded share of new connections, the same ones for the same seed', async () => {
+    const port = await startEcho();
+    const outcomes = async (seed: number) => {
+      proxy = await startTcpFaultProxy({ host: '127.0.0.1', port });
+      proxy.resetShare(0.3, { seed });
+      const results: boolean[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        results.push(
+          await roundTrip(proxy.port, 'x').then(
+            () => true,
+            () => false,
+          ),
+        );
+      }
+      const resets = proxy.stats.resetByShare;
+      await proxy.close();
+      proxy = undefined;
+      return { results, resets };
+    };
+    const first = await outcomes(7);
+    const second = await outcomes(7);
+    expect(first.results.filter((ok) => !ok)).toHaveLength(first.resets);
+    expect(first.resets).toBeGreaterThan(3);
+    expect(first.resets).toBeLessThan(25);
+    expect(second).toEqual(first);
+  });
 });

@@ -2,15 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertOutcome } from '@mastercom/contracts';
-import {
-  generateRsaKeyPair,
-  generateStandardWebhookSecret,
-  startMockEthoca,
-  startMockPsp,
-  useTestDatabase,
-  type StartedMockEthoca,
-  type StartedMockPsp,
-} from '@mastercom/testkit';
+import { generateRsaKeyPair } from '../mocks/rsa-keys.js';
+import { startMockEthoca, type StartedMockEthoca } from '../mocks/mock-ethoca.js';
+import { startMockPsp, type StartedMockPsp } from '../mocks/mock-psp.js';
+import { useTestDatabase } from '../postgres/use-test-database.js';
+import { generateStandardWebhookSecret } from '../webhook-signing/standard-webhook-signer.js';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { serviceClient, type ServiceClient } from './service-api.js';

@@ -5,13 +5,17 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /**
- * The production entry point, found through the workspace dependency so the suite runs exactly
- * the `dist/main.js` that `build` produced (Turbo runs `build` before `test:integration`).
+ * The production entry point, found through the running suite's own workspace dependency on
+ * `@mastercom/service` (resolved from its working directory, the package folder Turbo and Vitest
+ * run in), so the suite runs exactly the `dist/main.js` that `build` produced. The test kit itself
+ * cannot depend on the service: the service's unit tests depend on the test kit.
  */
-export const SERVICE_MAIN = join(
-  dirname(createRequire(import.meta.url).resolve('@mastercom/service')),
-  'main.js',
-);
+export function serviceMainPath(): string {
+  return join(
+    dirname(createRequire(join(process.cwd(), 'package.json')).resolve('@mastercom/service')),
+    'main.js',
+  );
+}
 
 /** Lines kept per process for failure messages; older ones are dropped so memory stays flat. */
 const MAX_OUTPUT_LINES = 4000;
@@ -33,6 +37,11 @@ export interface ServiceProcessOptions {
   /** The service's whole environment besides PATH and HOME: it is configured by nothing else. */
   env: Readonly<Record<string, string>>;
   readyTimeoutMs?: number;
+  /**
+   * Called with every line the process writes, from the first one on; for suites that must see
+   * all output (a scan of every log line), since `output` keeps only the last lines.
+   */
+  onOutput?: (line: OutputLine) => void;
 }
 
 export interface OutputLine {
@@ -68,6 +77,7 @@ export class ServiceProcess {
         const line = { stream, text };
         this.#output.push(line);
         if (this.#output.length > MAX_OUTPUT_LINES) this.#output.shift();
+        options.onOutput?.(line);
         for (const listener of this.#listeners) listener(line);
       });
     }
@@ -75,11 +85,12 @@ export class ServiceProcess {
 
   /** Starts the service and resolves once it logged `ready on`; rejects with its output if not. */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
-    // SERVICE_MAIN is resolved from the workspace dependency at load time, not from input.
+    const main = serviceMainPath();
+    // The path is resolved from the workspace dependency, not from input.
     // eslint-disable-next-line security/detect-non-literal-fs-filename
-    if (!existsSync(SERVICE_MAIN)) {
+    if (!existsSync(main)) {
       throw new Error(
-        `${SERVICE_MAIN} does not exist; build the service first (pnpm turbo run build --filter=@mastercom/service)`,
+        `${main} does not exist; build the service first (pnpm turbo run build --filter=@mastercom/service)`,
       );
     }
     const inherited: Record<string, string> = {};
@@ -87,7 +98,7 @@ export class ServiceProcess {
       const value = process.env[name];
       if (value !== undefined) inherited[name] = value;
     }
-    const child = spawn(process.execPath, ['--enable-source-maps', SERVICE_MAIN], {
+    const child = spawn(process.execPath, ['--enable-source-maps', main], {
       env: { ...inherited, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alertAcknowledgementSchema, type EthocaAlert } from '@mastercom/contracts';
+import { standardWebhookHeaders } from '@mastercom/testkit';
+
+export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
+
+/** One HTTP attempt as the sender saw it. */
+export interface Attempt {
+  startedAt: number;
+  endedAt: number;
+  /** The HTTP status, or `network` when no response arrived (refused, reset, timed out). */
+  status: number | 'network';
+  retryAfter: string | null;
+  /** For a 200: whether the acknowledgement said SUCCESS for the alert. */
+  success: boolean;
+}
+
+export interface Delivery {
+  alertId: string;
+  attempts: Attempt[];
+  /** The first attempt that got SUCCESS, if any. */
+  acknowledgedAt: number | undefined;
+}
+
+export interface TrafficOptions {
+  count: number;
+  ratePerSecond: number;
+  /** The service's URL at the time of each attempt (it changes when the service restarts). */
+  url: () => string;
+  secret: string;
+  alert: (index: number) => EthocaAlert;
+  /** Attempts per alert, the first included; a webhook sender gives up eventually. */
+  maxAttempts?: number;
+  /** Longest wait between attempts, whatever Retry-After says. */
+  maxRetryDelayMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Sends `count` single-alert deliveries at a steady rate (an open model: a slow answer does not
+ * slow the arrivals) and retries each non-2xx answer like a webhook sender: the same message id
+ * signed afresh, after `Retry-After` (capped) or a short pause when the connection failed, for at
+ * most `maxAttempts` attempts. Resolves when every alert is acknowledged or out of attempts.
+ */
+export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delivery[]> {
+  const maxAttempts = options.maxAttempts ?? 30;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const intervalMs = 1000 / options.ratePerSecond;
+  const started = performance.now();
+  const deliveries: Delivery[] = [];
+  const pending: Promise<void>[] = [];
+
+  const deliver = async (delivery: Delivery, body: string, messageId: string) => {
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const record: Attempt = {
+        startedAt: Date.now(),
+        endedAt: 0,
+        status: 'network',
+        retryAfter: null,
+        success: false,
+      };
+      delivery.attempts.push(record);
+      try {
+        const response = await fetch(new URL(WEBHOOK_PATH, options.url()), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...standardWebhookHeaders({ secret: options.secret, body, id: messageId }),
+          },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await response.text();
+        record.status = response.status;
+        record.retryAfter = response.headers.get('retry-after');
+        if (response.status === 200) {
+          const ack = alertAcknowledgementSchema.parse(JSON.parse(text));
+          record.success = ack.alertResponses.some(
+            (item) => item.alertId === delivery.alertId && item.status === 'SUCCESS',
+          );
+        }
+      } catch {
+        record.status = 'network';
+      }
+      record.endedAt = Date.now();
+      if (record.success) {
+        delivery.acknowledgedAt = record.endedAt;
+        return;
+      }
+      if (record.status === 200) return; // A FAILURE acknowledgement is final for a sender.
+      const retryAfterMs = Number(record.retryAfter ?? Number.NaN) * 1000;
+      const base = Number.isFinite(retryAfterMs) ? retryAfterMs : 250;
+      // Full jitter on a capped wait, so the retries after an outage do not arrive in one wave.
+      await sleep(Math.min(maxRetryDelayMs, base) * (0.5 + Math.random() * 0.5));
+    }
+  };
+
+  for (let index = 0; index < options.count; index += 1) {
+    const due = started + index * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const alert = options.alert(index);
+    const delivery: Delivery = { alertId: alert.alertId, attempts: [], acknowledgedAt: undefined };
+    deliveries.push(delivery);
+    pending.push(deliver(delivery, JSON.stringify(alert), `msg_${alert.alertId}`));
+  }
+  await Promise.all(pending);
+  return deliveries;
+}
+
+/** Nearest-rank percentile of already sorted values. */
+export function percentileOf(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** Every attempt of every delivery, flattened. */
+export function attemptsOf(deliveries: readonly Delivery[]): Attempt[] {
+  return deliveries.flatMap((delivery) => delivery.attempts);
+}
