@@ -20,7 +20,7 @@ import { scanAndRecord } from './support/card-scan.js';
 import { hostileCorpus, HOSTILE_STRINGS, type HostileCase } from './support/hostile-corpus.js';
 import { recordRow } from './support/report.js';
 import { streamBody } from './support/raw-http.js';
-import { SCALE, SIZES } from './support/scale.js';
+import { SIZES } from './support/scale.js';
 import { alertId, startLoggedService } from './support/service.js';
 import { WEBHOOK_PATH } from './support/traffic.js';
 
