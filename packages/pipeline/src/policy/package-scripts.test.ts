@@ -4,7 +4,7 @@ import { listWorkspacePackages, missingScripts } from './package-scripts.js';
 const complete = { lint: 'eslint .', typecheck: 'tsc --noEmit', test: 'vitest run' };
 
 describe('missingScripts', () => {
-  it('requires lint, typecheck and test, accepting test:integration for test', () => {
+  it('requires lint, typecheck and a test stage, accepting test:integration or test:faults for test', () => {
     expect(missingScripts({ name: 'a', dir: 'a', scripts: complete })).toEqual([]);
     expect(
       missingScripts({
@@ -13,12 +13,19 @@ describe('missingScripts', () => {
         scripts: { lint: 'x', typecheck: 'y', 'test:integration': 'z' },
       }),
     ).toEqual([]);
+    expect(
+      missingScripts({
+        name: 'f',
+        dir: 'f',
+        scripts: { lint: 'x', typecheck: 'y', 'test:faults': 'z' },
+      }),
+    ).toEqual([]);
     expect(missingScripts({ name: 'c', dir: 'c', scripts: { test: 'vitest run' } })).toEqual([
       'lint',
       'typecheck',
     ]);
     expect(missingScripts({ name: 'd', dir: 'd', scripts: { lint: 'x', typecheck: 'y' } })).toEqual(
-      ['test (or test:integration)'],
+      ['test (or test:integration, test:faults)'],
     );
   });
 });
