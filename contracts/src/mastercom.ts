@@ -336,36 +336,26 @@ export const mastercomV6ErrorEnvelopeSchema = z.object({
 });
 
 /** Mastercard gateway (auth failures, 429): `{"Errors":{"Error":[…]}}` with `Details` as text. */
+/** One gateway error item; the envelope carries a list of them, or a lone one (see below). */
+const gatewayErrorItemSchema = z.looseObject({
+  RequestId: z.string().optional(),
+  Source: z.string(),
+  ReasonCode: z.string(),
+  Description: z.string().optional(),
+  Recoverable: z.boolean().optional(),
+  // The gateway writes `"Details": null` when it has none.
+  Details: z
+    .union([z.string(), z.array(nameValueSchema)])
+    .nullable()
+    .optional(),
+});
+
 export const mastercardGatewayErrorEnvelopeSchema = z.object({
   Errors: z.object({
     Error: z.union([
-      z.array(
-        z.looseObject({
-          RequestId: z.string().optional(),
-          Source: z.string(),
-          ReasonCode: z.string(),
-          Description: z.string().optional(),
-          Recoverable: z.boolean().optional(),
-          // The gateway writes `"Details": null` when it has none.
-          Details: z
-            .union([z.string(), z.array(nameValueSchema)])
-            .nullable()
-            .optional(),
-        }),
-      ),
+      z.array(gatewayErrorItemSchema),
       // XML-to-JSON gateways write a lone error as an object instead of a one-item array.
-      z.looseObject({
-        RequestId: z.string().optional(),
-        Source: z.string(),
-        ReasonCode: z.string(),
-        Description: z.string().optional(),
-        Recoverable: z.boolean().optional(),
-        // The gateway writes `"Details": null` when it has none.
-        Details: z
-          .union([z.string(), z.array(nameValueSchema)])
-          .nullable()
-          .optional(),
-      }),
+      gatewayErrorItemSchema,
     ]),
   }),
 });
