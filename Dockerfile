@@ -44,12 +44,6 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
  && mv /deploy/package.json /deploy/dist /deploy/node_modules /out/
 
 FROM ${NODE_IMAGE} AS release
-ARG REVISION=unknown
-ARG VERSION=0.0.0-dev
-LABEL org.opencontainers.image.title="mastercom-service" \
-      org.opencontainers.image.description="Ethoca alert receiver and Mastercom dispute worker" \
-      org.opencontainers.image.revision=$REVISION \
-      org.opencontainers.image.version=$VERSION
 # tini runs as PID 1 so SIGTERM from Kubernetes reaches node (whose graceful shutdown drains
 # in-flight requests) and zombie processes are reaped.
 RUN apt-get update \
@@ -70,3 +64,11 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/__ops/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/main.js"]
+# The revision and version change with every build, so they come last: every layer above is
+# reused from the build cache when only they differ.
+ARG REVISION=unknown
+ARG VERSION=0.0.0-dev
+LABEL org.opencontainers.image.title="mastercom-service" \
+      org.opencontainers.image.description="Ethoca alert receiver and Mastercom dispute worker" \
+      org.opencontainers.image.revision=$REVISION \
+      org.opencontainers.image.version=$VERSION
