@@ -10,12 +10,13 @@ import { loadServiceConfig } from './service-config.js';
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; target?: string };
+  build?: { context: string; target?: string; args?: Record<string, string> };
   command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  ports?: string[];
   profiles?: string[];
   read_only?: boolean;
   cap_drop?: string[];
@@ -36,6 +37,15 @@ const stages = [
   ...readFileSync(repoPath('Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm),
 ].map((match) => match[1]);
 const mocksEntry = readFileSync(repoPath('packages/testkit/src/cli/compose-mocks.ts'), 'utf8');
+const dockerfileNodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(
+  readFileSync(repoPath('Dockerfile'), 'utf8'),
+)?.[1];
+
+/** `${NAME:-default}` as Compose interpolates it with NAME unset, and the variable's name. */
+function interpolated(value: string | undefined): { variable?: string; value?: string } {
+  const match = /^\$\{(\w+):-([^}]+)\}$/.exec(value ?? '');
+  return match ? { variable: match[1], value: match[2] } : { value };
+}
 
 describe('docker-compose.yml', () => {
   it('runs the service, PostgreSQL, the test kit mocks and a Datadog agent behind a profile', () => {
@@ -52,10 +62,37 @@ describe('docker-compose.yml', () => {
     expect(targets.sort()).toEqual(['deps', 'release']);
     for (const target of targets) expect(stages).toContain(target);
     const images = definitions.flatMap((definition) =>
-      definition.build === undefined ? [definition.image ?? 'no image'] : [],
+      definition.build === undefined ? [interpolated(definition.image).value ?? 'no image'] : [],
     );
     expect(images).toHaveLength(2);
     for (const image of images) expect(image).toMatch(/^[\w./-]+:\d[\w.-]*$/);
+  });
+
+  it('names its images by variables whose defaults are the official images', () => {
+    // A machine without a registry sets these to locally built images (packages/container-tests).
+    const postgresImage = interpolated(service('postgres').image);
+    expect(postgresImage.variable).toBe('POSTGRES_IMAGE');
+    expect(postgresImage.value).toMatch(/^postgres:17\.\d+-alpine$/);
+    expect(dockerfileNodeImage).toMatch(/^node:\d+\.\d+\.\d+-\w+-slim$/);
+    for (const name of ['service', 'mocks']) {
+      expect(interpolated(service(name).build?.args?.NODE_IMAGE)).toEqual({
+        variable: 'NODE_IMAGE',
+        value: dockerfileNodeImage,
+      });
+    }
+    expect(service('service').ports).toEqual(['127.0.0.1:${SERVICE_HOST_PORT:-8080}:8080']);
+  });
+
+  it('writes no exec-form health check that podman would split at its spaces', () => {
+    // podman 4's Docker API joins a CMD health check with spaces and splits it again, so an
+    // argument with a space in it arrives torn apart; a CMD-SHELL string arrives whole.
+    const torn = Object.entries(services).flatMap(([name, definition]) => {
+      const [form, ...args] = definition.healthcheck?.test ?? [];
+      if (form === 'CMD-SHELL') return [];
+      if (form !== 'CMD') return [`${name}: ${String(form)}`];
+      return args.filter((arg) => /\s/.test(arg)).map((arg) => `${name}: ${arg}`);
+    });
+    expect(torn).toEqual([]);
   });
 
   it('starts each service only after what it depends on is healthy', () => {
