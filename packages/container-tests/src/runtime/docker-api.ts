@@ -17,22 +17,42 @@ export const wellKnownDockerHosts: readonly string[] = [
 ];
 
 /**
- * Asks `dockerHost` (`unix:///path` or `tcp://host:port`) for `GET /version`. A missing socket
- * fails at once; the timeout bounds a TCP host that never answers.
+ * Asks `dockerHost` (`unix:///path` or `tcp://host:port`) whether a Docker API answers there and
+ * which engine it is. `GET /_ping` decides: a missing socket fails at once and the timeout bounds
+ * a TCP host that never answers. `GET /version` only names the engine; podman assembles it from
+ * its own state, which takes seconds on a busy machine, so it gets a longer bound of its own.
  */
 export async function askDockerApi(
   dockerHost: string,
-  timeoutMs = 3_000,
+  pingTimeoutMs = 3_000,
 ): Promise<DockerApiAnswer | undefined> {
   const target = endpoint(dockerHost);
   if (target === undefined) return undefined;
+  const ping = await get(target, '/_ping', pingTimeoutMs);
+  if (ping?.status !== 200) return undefined;
+  const version = await get(target, '/version', 30_000);
+  return (
+    (version?.status === 200 ? parseVersion(version.body) : undefined) ?? {
+      engine: 'Docker API',
+      version: 'unknown',
+    }
+  );
+}
+
+type Endpoint = { socketPath: string } | { host: string; port: number };
+
+async function get(
+  target: Endpoint,
+  path: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: string } | undefined> {
   return new Promise((resolve) => {
-    const req = request({ ...target, path: '/version', timeout: timeoutMs }, (res) => {
+    const req = request({ ...target, path, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
-        resolve(res.statusCode === 200 ? parseVersion(body) : undefined);
+        resolve({ status: res.statusCode ?? 0, body });
       });
     });
     req.on('timeout', () => req.destroy());
@@ -54,9 +74,7 @@ export async function findAnsweringDockerHost(
   return undefined;
 }
 
-function endpoint(
-  dockerHost: string,
-): { socketPath: string } | { host: string; port: number } | undefined {
+function endpoint(dockerHost: string): Endpoint | undefined {
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
   if (dockerHost.startsWith('tcp://')) {
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));

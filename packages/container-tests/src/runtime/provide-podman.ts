@@ -113,9 +113,9 @@ async function startPodmanService(): Promise<PodmanService> {
     await endProcess(child);
     await rm(folder, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    const answer = await askDockerApi(dockerHost, 1_000);
+    const answer = await askDockerApi(dockerHost, 5_000);
     if (answer !== undefined) return { dockerHost, answer, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
