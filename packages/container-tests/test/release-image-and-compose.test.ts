@@ -26,13 +26,15 @@ import { repoRoot } from '../src/paths.js';
 import { stageEnvironment } from './support/stage-environment.js';
 
 const stage = stageEnvironment();
-const runId = randomBytes(4).toString('hex');
+// The stage runner removes whatever carries the run's label or names if a suite is cut short.
+const [labelName = '', labelValue = ''] = stage.run.containerLabel.split('=');
+const runLabel = { [labelName]: labelValue };
 const print = (line: string) => {
   console.log(line);
 };
 
 describe('the release image built on the stage base image', () => {
-  const image = `localhost/mastercom-service:stage-${runId}`;
+  const image = stage.run.releaseImage;
   const webhookSecret = generateStandardWebhookSecret();
   const apiToken = randomBytes(18).toString('base64url');
   let network: StartedNetwork | undefined;
@@ -67,9 +69,10 @@ describe('the release image built on the stage base image', () => {
     );
     print(`release image ${image} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    network = await new Network().start();
+    network = await new Network({ nextUuid: () => stage.run.network }).start();
     const password = randomBytes(18).toString('base64url');
     postgres = await new PostgreSqlContainer(stage.postgresImage)
+      .withLabels(runLabel)
       .withNetwork(network)
       .withNetworkAliases('postgres')
       .withUsername('mastercom')
@@ -86,6 +89,7 @@ describe('the release image built on the stage base image', () => {
       .start();
     // A production web role, configured only by its environment as Kubernetes configures it.
     service = await new GenericContainer(image)
+      .withLabels(runLabel)
       .withNetwork(network)
       .withEnvironment({
         NODE_ENV: 'production',
@@ -159,7 +163,7 @@ describe('the Compose environment', () => {
     servicePort = await findFreePort();
     project = await openComposeProject({
       compose,
-      projectName: `mastercom-stage-${runId}`,
+      projectName: stage.run.composeProject,
       directory: repoRoot,
       cli: stage.cli,
       // The published port is a free one, so a service a developer runs on 8080 is left alone.

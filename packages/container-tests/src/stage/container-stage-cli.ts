@@ -5,9 +5,12 @@
 // environment. On a machine that can have no runtime it says why and exits 0, so the rest of the
 // gate still decides the run.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chooseContainerRuntime, type ContainerRuntime } from '../runtime/container-runtime.js';
 import { packageDir } from '../paths.js';
+import { removeStageRun } from './stage-cleanup.js';
 import { prepareStageImages } from './stage-images.js';
+import { stageRunNames } from './stage-run.js';
 
 const log = (line: string) => {
   console.log(`containers: ${line}`);
@@ -24,11 +27,23 @@ if (!choice.available) {
 const { runtime } = choice;
 const runtimeTime = seconds(stageStarted);
 log(`runtime: ${runtime.description} (${runtimeTime})`);
+const run = stageRunNames(randomBytes(4).toString('hex'));
 
-// A stopped turbo run (Ctrl-C, a failing sibling task) must not leave the podman service behind.
+/** Removes what this run left on the runtime, then stops the runtime if the stage started it. */
+async function finish(): Promise<void> {
+  try {
+    const removed = await removeStageRun(runtime.cli, run);
+    if (removed.length > 0) log(`removed what the suites left: ${removed.join(', ')}`);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+// A stopped turbo run (Ctrl-C, a failing sibling task) must not leave containers or the podman
+// service behind; the suites' own teardown does not run when vitest is killed.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void runtime.stop().finally(() => process.exit(130));
+    void finish().finally(() => process.exit(130));
   });
 }
 
@@ -38,23 +53,24 @@ try {
   const images = await prepareStageImages(process.env, runtime, log);
   const imagesTime = seconds(imagesStarted);
   const suitesStarted = performance.now();
-  status = await runSuites(stageEnvironment(runtime, images));
+  status = await runSuites(stageEnvironment(runtime, images, run));
   log(
     `runtime ${runtimeTime}, images ${imagesTime}, suites ${seconds(suitesStarted)}; stage ${seconds(stageStarted)}`,
   );
 } finally {
-  await runtime.stop();
+  await finish();
 }
 process.exitCode = status;
 
 /**
  * What the suites see: the runtime's variables where the caller has not set them (DOCKER_HOST is
- * the runtime's, which the caller either set or left to be found), the chosen image names, and
- * which client and engine to use for building and inspecting.
+ * the runtime's, which the caller either set or left to be found), the chosen image names, which
+ * client and engine to use for building and inspecting, and the run whose names they use.
  */
 function stageEnvironment(
   runtime: ContainerRuntime,
   images: Record<string, string>,
+  run: ReturnType<typeof stageRunNames>,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(runtime.env)) {
@@ -65,6 +81,8 @@ function stageEnvironment(
     ...images,
     CONTAINER_CLI: runtime.cli,
     CONTAINER_ENGINE: runtime.engine,
+    CONTAINER_STAGE_RUN: run.runId,
+    TESTKIT_CONTAINER_LABEL: run.containerLabel,
   };
 }
 

@@ -1,5 +1,6 @@
 // What the stage runner (src/stage/container-stage-cli.ts) hands the suites in their environment.
 import { defaultPostgresImage } from '@mastercom/testkit';
+import { stageRunNames, type StageRunNames } from '../../src/stage/stage-run.js';
 
 export interface StageEnvironment {
   /** `podman` or `docker`: builds and inspects images. */
@@ -10,6 +11,8 @@ export interface StageEnvironment {
   readonly nodeImage: string | undefined;
   /** The PostgreSQL image testcontainers starts, the test kit's default unless configured. */
   readonly postgresImage: string;
+  /** The names this run's containers, network, Compose project and image must use. */
+  readonly run: StageRunNames;
 }
 
 /** An empty variable counts as unset, as it does for Compose's `${NAME:-default}`. */
@@ -20,7 +23,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function stageEnvironment(env: NodeJS.ProcessEnv = process.env): StageEnvironment {
   const cli = env.CONTAINER_CLI;
   const engine = env.CONTAINER_ENGINE;
-  if (!cli || !engine || !env.DOCKER_HOST) {
+  const runId = env.CONTAINER_STAGE_RUN;
+  if (!cli || !engine || !runId || !env.DOCKER_HOST) {
     throw new Error(
       'these suites need the runtime the stage provides: run them with `pnpm turbo run test:containers`',
     );
@@ -30,5 +34,6 @@ export function stageEnvironment(env: NodeJS.ProcessEnv = process.env): StageEnv
     engine,
     nodeImage: nonEmpty(env.NODE_IMAGE),
     postgresImage: nonEmpty(env.TESTCONTAINERS_POSTGRES_IMAGE) ?? defaultPostgresImage,
+    run: stageRunNames(runId),
   };
 }

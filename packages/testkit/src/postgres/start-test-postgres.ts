@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedServer } from './embedded-provider.js';
 import {
+  containerLabelsFromEnv,
   defaultPostgresImage,
   probeContainerRuntime,
   startContainerServer,
@@ -14,8 +15,8 @@ import { borrowUrlServer } from './url-provider.js';
 
 export interface StartTestPostgresOptions {
   /**
-   * Where TEST_DATABASE_URL, TEST_POSTGRES_PROVIDER and TESTCONTAINERS_POSTGRES_IMAGE are read;
-   * `process.env` by default.
+   * Where TEST_DATABASE_URL, TEST_POSTGRES_PROVIDER, TESTCONTAINERS_POSTGRES_IMAGE and
+   * TESTKIT_CONTAINER_LABEL are read; `process.env` by default.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -83,6 +84,7 @@ export async function startTestPostgres(
   if (!allowed.has('testcontainers')) {
     outcomes.set('testcontainers', `not tried (left out by ${leftOut})`);
   } else {
+    const labels = containerLabelsFromEnv(env);
     const probe = await probeContainerRuntime(options.runtimeProbeTimeoutMs ?? 3_000, env);
     if (probe.available) {
       try {
@@ -91,6 +93,7 @@ export async function startTestPostgres(
           image: env.TESTCONTAINERS_POSTGRES_IMAGE ?? defaultPostgresImage,
           startupTimeoutMs,
           postgresSettings,
+          labels,
         });
         log(server.description);
         return server;

@@ -47,6 +47,26 @@ export interface ContainerServerOptions {
   readonly startupTimeoutMs: number;
   /** Extra `name=value` settings passed to the server on top of the fast test settings. */
   readonly postgresSettings: readonly string[];
+  /**
+   * Labels for the container, so whoever owns the container runtime can find and remove what a
+   * run left behind where Ryuk, testcontainers' own reaper, cannot run.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * `TESTKIT_CONTAINER_LABEL=name=value` as container labels; unset or empty gives none.
+ */
+export function containerLabelsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const label = env.TESTKIT_CONTAINER_LABEL ?? '';
+  if (label === '') return {};
+  const separator = label.indexOf('=');
+  if (separator <= 0) {
+    throw new Error(`TESTKIT_CONTAINER_LABEL is "${label}"; it must be name=value`);
+  }
+  return { [label.slice(0, separator)]: label.slice(separator + 1) };
 }
 
 /** Starts PostgreSQL in a container through `@testcontainers/postgresql`. */
@@ -67,6 +87,7 @@ export async function startContainerServer(
     .withPassword(password)
     .withDatabase('postgres')
     .withExposedPorts({ container: 5432, host: hostPort })
+    .withLabels({ ...options.labels })
     .withCommand(['postgres', ...postgresSettingFlags(options.postgresSettings)])
     // The module's default wait is the image health check, which never runs under podman without
     // systemd. The official image logs readiness twice: once for the temporary server that runs

@@ -1,0 +1,47 @@
+import { runCommand } from '../process/run-command.js';
+import type { StageRunNames } from './stage-run.js';
+
+/**
+ * Removes whatever one run left: its containers (testcontainers' and Compose's), networks,
+ * volumes and release image. Nothing is left after suites that finished, so this usually finds
+ * nothing; after an interrupted or crashed suite it is what keeps containers from running on.
+ * Returns what it removed, for the log.
+ */
+export async function removeStageRun(cli: string, names: StageRunNames): Promise<string[]> {
+  const compose = `com.docker.compose.project=${names.composeProject}`;
+  const removed: string[] = [];
+  const list = async (args: string[]) =>
+    (await runCommand(cli, args)).stdout.split('\n').filter(Boolean);
+
+  const containers = [
+    ...(await list(['ps', '--all', '--quiet', '--filter', `label=${names.containerLabel}`])),
+    ...(await list(['ps', '--all', '--quiet', '--filter', `label=${compose}`])),
+  ];
+  if (containers.length > 0) {
+    await runCommand(cli, ['rm', '--force', '--volumes', ...containers]);
+    removed.push(`${containers.length} container(s)`);
+  }
+  const networks = [
+    ...(await list(['network', 'ls', '--quiet', '--filter', `name=${names.network}`])),
+    ...(await list(['network', 'ls', '--quiet', '--filter', `label=${compose}`])),
+  ];
+  if (networks.length > 0) {
+    await runCommand(cli, ['network', 'rm', ...new Set(networks)]);
+    removed.push(`${networks.length} network(s)`);
+  }
+  const volumes = await list(['volume', 'ls', '--quiet', '--filter', `label=${compose}`]);
+  if (volumes.length > 0) {
+    await runCommand(cli, ['volume', 'rm', '--force', ...volumes]);
+    removed.push(`${volumes.length} volume(s)`);
+  }
+  // The release image, and the images Compose built for the project (named after it); their
+  // layers stay in the build cache.
+  const images = (await list(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).filter(
+    (image) => image.includes(names.composeProject) || image === names.releaseImage,
+  );
+  if (images.length > 0) {
+    await runCommand(cli, ['image', 'rm', ...images]);
+    removed.push(...images);
+  }
+  return removed;
+}
