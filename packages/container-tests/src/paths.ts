@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
 
-// This file sits one folder below the package root both as source (src/) and compiled (dist/).
+// This file sits one folder below the package root, and the package two below the repository's.
 export const packageDir = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
