@@ -19,9 +19,9 @@ const containersConf = '/etc/containers/containers.conf';
  */
 export const podmanPackages = ['podman', 'runc', 'docker-compose', 'debootstrap'] as const;
 
-export type PodmanProvision =
-  | { readonly provided: true; readonly service: PodmanService; readonly installed: string[] }
-  | { readonly provided: false; readonly reason: string };
+export type PodmanInstall =
+  | { readonly installed: true; readonly newly: string[] }
+  | { readonly installed: false; readonly reason: string };
 
 export interface PodmanService {
   readonly dockerHost: string;
@@ -30,27 +30,27 @@ export interface PodmanService {
 }
 
 /**
- * Installs and configures podman if the machine allows it, then starts its API service. Returns
- * why not when the machine cannot have it (not root, no apt, no podman in its archive); a failure
- * on the way (an install, the service) is thrown, because then the machine could and did not.
+ * Installs and configures podman if the machine allows it; does nothing where both are done.
+ * Returns why not when the machine cannot have it (not root, no apt, no podman in its archive); a
+ * failed install is thrown, because then the machine could and did not.
  */
-export async function providePodman(log: (line: string) => void): Promise<PodmanProvision> {
+export async function installPodman(log: (line: string) => void): Promise<PodmanInstall> {
   if (process.platform !== 'linux') {
     return {
-      provided: false,
+      installed: false,
       reason: `podman is provided only on Linux (this is ${process.platform})`,
     };
   }
   if (process.getuid?.() !== 0) {
     return {
-      provided: false,
+      installed: false,
       reason:
         'installing podman needs root (apt-get, /etc/containers); start Docker or podman yourself and set DOCKER_HOST',
     };
   }
   if (!(await onPath('apt-get'))) {
     return {
-      provided: false,
+      installed: false,
       reason: 'no apt-get: podman is provided only on Debian-like machines',
     };
   }
@@ -60,16 +60,19 @@ export async function providePodman(log: (line: string) => void): Promise<Podman
       // The package lists may be empty or old on a fresh machine; refresh them once and ask again.
       await runCommand('apt-get', ['update', '-qq']);
       if (!(await installable('podman'))) {
-        return { provided: false, reason: "this machine's apt archive has no podman package" };
+        return { installed: false, reason: "this machine's apt archive has no podman package" };
       }
     }
     log(`installing ${missing.join(' ')} with apt-get`);
-    await runCommand('apt-get', ['install', '--yes', '--quiet', ...missing], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    // Another install on the machine (a second checkout's stage) holds dpkg's lock for a while.
+    await runCommand(
+      'apt-get',
+      ['install', '--yes', '--quiet', '--option', 'DPkg::Lock::Timeout=300', ...missing],
+      { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+    );
   }
   await configurePodman(log);
-  return { provided: true, service: await startPodmanService(), installed: missing };
+  return { installed: true, newly: missing };
 }
 
 async function missingPackages(names: readonly string[]): Promise<string[]> {
@@ -101,7 +104,7 @@ async function configurePodman(log: (line: string) => void): Promise<void> {
  * anybody's own podman service never share or remove each other's socket. `--time=0` keeps it up
  * between the suites' requests; stop() ends it.
  */
-async function startPodmanService(): Promise<PodmanService> {
+export async function startPodmanService(): Promise<PodmanService> {
   const folder = await mkdtemp(path.join(tmpdir(), 'mastercom-podman-'));
   const dockerHost = `unix://${path.join(folder, 'podman.sock')}`;
   const child = spawn('podman', ['system', 'service', '--time=0', dockerHost], {

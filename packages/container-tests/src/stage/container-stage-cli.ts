@@ -1,9 +1,9 @@
 // `pnpm turbo run test:containers`: the container stage. It finds or provides a Docker-compatible
-// runtime, makes sure the images the suites need exist, and runs the suites in
-// vitest.containers.config.ts against them: the integration suite through the test kit's
-// testcontainers provider, the release image built from the Dockerfile, and the Compose
-// environment. On a machine that can have no runtime it says why and exits 0, so the rest of the
-// gate still decides the run.
+// runtime, makes sure the images the suites need exist (after `containers:prepare` both are
+// already done and only checked here), and runs the suites in vitest.containers.config.ts against
+// them: the integration suite through the test kit's testcontainers provider, the release image
+// built from the Dockerfile, and the Compose environment. On a machine that can have no runtime it
+// says why and exits 0, so the rest of the gate still decides the run.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chooseContainerRuntime, type ContainerRuntime } from '../runtime/container-runtime.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chooseImageSource, dockerfileNodeImage, imageVariables } from '../images/image-names.js';
 import { ensureLocalImages } from '../images/local-images.js';
 import { repoRoot } from '../paths.js';
-import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import type { RuntimeClient } from '../runtime/container-runtime.js';
 
 /**
  * The image variables the suites get. With official images nothing is set, so the defaults of the
@@ -13,7 +13,7 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
  */
 export async function prepareStageImages(
   env: Readonly<Record<string, string | undefined>>,
-  runtime: ContainerRuntime,
+  runtime: RuntimeClient,
   log: (line: string) => void,
 ): Promise<Record<string, string>> {
   const source = chooseImageSource(env, runtime.provided);
