@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
-import { ingestAlerts, type AlertToStore } from './alerts/alert-ingest.js';
+import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
 import { manualOutcomeRouter } from './alerts/manual-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
@@ -111,21 +111,18 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const stats = deps.stats ?? new WebhookStats();
-  const ingestDeps = {
+  const ingestAlerts = createAlertIngest({
     db: deps.db,
     queue: deps.queue,
     memberTimeZone: deps.webhook.memberTimeZone,
-  };
+  });
   // Concurrent deliveries share transactions (see GroupCommitter); four commits may run at once so
   // a slow one does not stall the next group. Each delivery is still acknowledged only after the
   // commit that holds its alerts.
-  const committer = new GroupCommitter(
-    (alerts: AlertToStore[]) => ingestAlerts(ingestDeps, alerts),
-    {
-      maxItems: 500,
-      maxInFlight: 4,
-    },
-  );
+  const committer = new GroupCommitter((alerts: AlertToStore[]) => ingestAlerts(alerts), {
+    maxItems: 500,
+    maxInFlight: 4,
+  });
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
   app.use(
     ethocaWebhookRouter({

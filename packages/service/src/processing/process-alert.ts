@@ -53,9 +53,7 @@ export async function processAlert(
       transactionAt: alert.transaction_timestamp_utc,
       merchantDescriptor: alert.merchant_descriptor,
     });
-    await recordMatch(deps.db, alert, match);
-    alert = await loadAlert(deps.db, alertId);
-    if (alert === undefined) throw new Error(`alert ${alertId} vanished`);
+    alert = await recordMatch(deps.db, alert, match);
   }
 
   const status = alert.status as AlertStatus;
@@ -109,34 +107,29 @@ export async function processAlert(
   return 'outcome-recorded';
 }
 
+/** One statement: the move to MATCHED or UNMATCHED, the matched transaction and the event. */
 async function recordMatch(
   db: Kysely<Database>,
   alert: AlertRow,
   match: LedgerMatch | undefined,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await transition(trx, {
-      alertId: alert.alert_id,
-      from: 'RECEIVED',
-      to: match ? 'MATCHED' : 'UNMATCHED',
-      actor: 'rule',
-      reason: match
-        ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
-        : 'no merchant transaction matched',
-      ...(match
-        ? { detail: { transactionId: match.transaction.transactionId, method: match.method } }
-        : {}),
-    });
-    if (match) {
-      await trx
-        .updateTable('alerts')
-        .set({
-          matched_transaction_id: match.transaction.transactionId,
-          match_method: match.method,
-        })
-        .where('alert_id', '=', alert.alert_id)
-        .execute();
-    }
+): Promise<AlertRow> {
+  return transition(db, {
+    alertId: alert.alert_id,
+    from: 'RECEIVED',
+    to: match ? 'MATCHED' : 'UNMATCHED',
+    actor: 'rule',
+    reason: match
+      ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
+      : 'no merchant transaction matched',
+    ...(match
+      ? {
+          detail: { transactionId: match.transaction.transactionId, method: match.method },
+          set: {
+            matched_transaction_id: match.transaction.transactionId,
+            match_method: match.method,
+          },
+        }
+      : {}),
   });
 }
 
@@ -207,6 +200,16 @@ async function insertOutcome(
     refund,
     now: at,
   });
+  // The conditional move comes first: a second worker that reached this point for the same alert
+  // stops here with IllegalTransitionError (and waits on the first one's row lock until then),
+  // rather than with a duplicate-key error on the outcome row.
+  await transition(trx, {
+    alertId: alert.alert_id,
+    from,
+    to: 'OUTCOME_PENDING',
+    actor: 'rule',
+    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
+  });
   await trx
     .insertInto('alert_outcomes')
     .values({
@@ -216,13 +219,6 @@ async function insertOutcome(
       state: 'PENDING',
     })
     .execute();
-  await transition(trx, {
-    alertId: alert.alert_id,
-    from,
-    to: 'OUTCOME_PENDING',
-    actor: 'rule',
-    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
-  });
 }
 
 async function loadAlert(db: Kysely<Database>, alertId: string): Promise<AlertRow | undefined> {
