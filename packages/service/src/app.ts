@@ -33,6 +33,8 @@ export interface WebhookSettings {
   allowUnauthenticated: boolean;
   bodyLimitBytes: number;
   maxAlertsPerDelivery: number;
+  /** Deliveries the receiver works on at once; more are answered 503 with Retry-After at once. */
+  maxInFlight: number;
   /** Ethoca timestamps carry no offset; this zone turns them into instants. */
   memberTimeZone: string;
 }
@@ -131,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
       allowUnauthenticated: deps.webhook.allowUnauthenticated,
       bodyLimitBytes: deps.webhook.bodyLimitBytes,
       maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
+      maxInFlight: deps.webhook.maxInFlight,
       metrics: deps.metrics,
       stats,
       logger: deps.logger,
