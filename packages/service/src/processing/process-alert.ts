@@ -141,27 +141,34 @@ async function recordActionAndOutcome(
   at: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alert_refunds')
-      .values({
-        alert_id: alert.alert_id,
-        transaction_id: alert.matched_transaction_id ?? '',
-        amount_value: refund.amount.value,
-        amount_currency: refund.amount.currencyCode,
-        status: refund.status,
-        psp_refund_id: refund.refundId,
-      })
-      .onConflict((conflict) => conflict.column('alert_id').doNothing())
-      .execute();
+    // One statement: the refund row, and the transaction's refunded amount raised only when that
+    // row is new, so the ledger counts each refund once.
+    const recordRefund = trx.with('recorded', (cte) =>
+      cte
+        .insertInto('alert_refunds')
+        .values({
+          alert_id: alert.alert_id,
+          transaction_id: alert.matched_transaction_id ?? '',
+          amount_value: refund.amount.value,
+          amount_currency: refund.amount.currencyCode,
+          status: refund.status,
+          psp_refund_id: refund.refundId,
+        })
+        .onConflict((conflict) => conflict.column('alert_id').doNothing())
+        .returning('alert_id'),
+    );
     if (refund.status === 'SUCCEEDED' && alert.matched_transaction_id !== null) {
-      await trx
+      await recordRefund
         .updateTable('merchant_transactions')
         .set({
           refunded_value: sql<string>`refunded_value + ${refund.amount.value}`,
           updated_at: at,
         })
         .where('transaction_id', '=', alert.matched_transaction_id)
+        .where(sql<boolean>`EXISTS (SELECT 1 FROM recorded)`)
         .execute();
+    } else {
+      await recordRefund.selectFrom('recorded').select('alert_id').execute();
     }
     await transition(trx, {
       alertId: alert.alert_id,
