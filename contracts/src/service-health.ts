@@ -47,7 +47,11 @@ export const ethocaWebhookHealthSchema = z
       accepted: z.int().nonnegative(),
       duplicate: z.int().nonnegative(),
       rejected: z.int().nonnegative(),
+      /** Deliveries answered 503 at once because the receiver was at its in-flight limit. */
+      shed: z.int().nonnegative(),
     }),
+    /** Deliveries this process is working on now (body read, authentication, storage). */
+    inFlight: z.int().nonnegative(),
     authenticationModes: z.array(z.enum(AUTHENTICATION_MODES)),
     backlog: z.object({
       unprocessed: z.int().nonnegative(),

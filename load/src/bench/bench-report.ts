@@ -79,6 +79,7 @@ export const benchReportSchema = z.object({
     outcomeRate: z.number().positive(),
     outcomeConnections: z.number().int().positive(),
     drainTimeoutSeconds: z.number().positive(),
+    cpuProfile: z.boolean(),
     serviceEnvironment: z.record(z.string(), z.string()),
   }),
   machine: z.object({

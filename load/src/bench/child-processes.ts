@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '@mastercom/service/node-flags';
 
 export interface RunningServer {
   readonly pid: number;
@@ -64,22 +65,27 @@ export async function startBareServer(): Promise<RunningServer> {
 }
 
 /**
- * Starts `node packages/service/dist/main.js` as production does, with its log going to a file:
+ * Starts `node packages/service/dist/main.js` as production does (with the Dockerfile's heap flags), with its log going to a file:
  * at info level the service logs every request, and a pipe that the bench had to read would put
  * the bench's own CPU into the measurement. The port comes from the service's ready line.
  */
 export async function startService(
   env: Readonly<Record<string, string>>,
   logFile: string,
-  startupTimeoutMs = 60_000,
+  options: { startupTimeoutMs?: number; nodeArgs?: readonly string[] } = {},
 ): Promise<RunningServer> {
+  const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
   // The log path is the bench's own report directory.
   // eslint-disable-next-line security/detect-non-literal-fs-filename
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [serviceMainPath()], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), serviceMainPath()],
+    {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', log, log],
+    },
+  );
   closeSync(log);
   const deadline = Date.now() + startupTimeoutMs;
   const early = exitedEarly(child);

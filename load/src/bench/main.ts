@@ -3,6 +3,8 @@
 // alerts per second and acknowledgement latency, and alert-to-outcome latency, then prints a table
 // and writes a Markdown + JSON + SVG report under load/reports/bench/. `--quick` shortens every
 // phase to a few seconds to check the machinery, and then only a lost acknowledged alert fails it.
+// `--cpu-prof` adds a V8 CPU profile of each service process to the report directory (open it in
+// Chrome DevTools); profiling slows the service, so its figures are not comparable with a plain run.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
@@ -35,12 +37,13 @@ import { BENCH_TARGETS, evaluateTargets, ratios } from './targets.js';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string', default: 'reports/bench' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: pnpm bench [--quick] [--out DIR]');
+  console.log('usage: pnpm bench [--quick] [--cpu-prof] [--out DIR]');
   process.exit(0);
 }
 
@@ -55,6 +58,7 @@ const settings: BenchSettings = values.quick
       outcomeRate: BENCH_TARGETS.outcomeRate,
       outcomeConnections: 50,
       drainTimeoutSeconds: 30,
+      cpuProfile: values['cpu-prof'],
     }
   : {
       quick: false,
@@ -66,6 +70,7 @@ const settings: BenchSettings = values.quick
       outcomeRate: BENCH_TARGETS.outcomeRate,
       outcomeConnections: 50,
       drainTimeoutSeconds: 60,
+      cpuProfile: values['cpu-prof'],
     };
 
 /**

@@ -25,6 +25,8 @@ export interface BenchSettings {
   readonly outcomeConnections: number;
   /** How long the outcome phase waits for the worker to finish after sending stops. */
   readonly drainTimeoutSeconds: number;
+  /** When set, each service process writes a V8 CPU profile into the report directory. */
+  readonly cpuProfile: boolean;
 }
 
 export interface ServiceContext {
@@ -47,6 +49,16 @@ export const SERVICE_SETTINGS = {
   DD_TRACE_ENABLED: 'false',
   SHUTDOWN_GRACE_MS: '5000',
 } as const;
+
+/** Node flags for a service process: a CPU profile named after its phase when asked for. */
+function serviceNodeArgs(context: ServiceContext, phase: string): string[] {
+  if (!context.settings.cpuProfile) return [];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${context.reportDir}`,
+    `--cpu-prof-name=${phase}.cpuprofile`,
+  ];
+}
 
 function baseEnvironment(context: ServiceContext, databaseUrl: string): Record<string, string> {
   return {
@@ -77,6 +89,7 @@ export async function measureWebRole(context: ServiceContext): Promise<
   const service = await startService(
     { ...baseEnvironment(context, context.databaseUrl), SERVICE_ROLE: 'web' },
     join(context.reportDir, 'service-web.log'),
+    { nodeArgs: serviceNodeArgs(context, 'service-web') },
   );
   const rss = new RssSampler(service.pid);
   try {
@@ -239,6 +252,7 @@ export async function measureAlertToOutcome(
       MASTERCARD_SIGNING_KEY_PEM_PATH: keyPath,
     },
     join(context.reportDir, 'service-all.log'),
+    { nodeArgs: serviceNodeArgs(context, 'service-all') },
   );
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

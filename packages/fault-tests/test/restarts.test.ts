@@ -30,10 +30,19 @@ interface Cycle {
 const cycles: Cycle[] = [];
 let settleMs = Number.NaN;
 
+/**
+ * The same port after every restart, as behind a load balancer's fixed target, and the drain
+ * grace production runs with (the config default and the Kubernetes ConfigMap), not the harness's
+ * short one: on a loaded machine a request can take seconds, and cutting it at 2 s would test the
+ * harness's setting rather than the service.
+ */
+/** Each SIGTERM must end the process within this. */
+const EXIT_LIMIT_MS = 20_000;
+const restartEnv = (port: string) => ({ PORT: port, SHUTDOWN_GRACE_MS: '10000' });
+
 beforeAll(async () => {
   const port = String(await findFreePort());
-  // The same port after every restart, as behind a load balancer's fixed target.
-  service = await startLoggedService(h, 'all', logs, { PORT: port });
+  service = await startLoggedService(h, 'all', logs, restartEnv(port));
   const traffic = sendSteadyTraffic({
     count: ALERTS,
     ratePerSecond: size.ratePerSecond,
@@ -48,10 +57,10 @@ beforeAll(async () => {
       await sleep(size.upMs);
       const [now] = await h.query<{ now: Date }>('SELECT clock_timestamp() AS now');
       const sigtermAt = Date.now();
-      // ServiceProcess.kill fails the run if SIGTERM does not end the process within 10 s.
-      await service.kill('SIGTERM');
+      // The campaign's bound on an exit: kill() fails the run past it.
+      await service.kill('SIGTERM', EXIT_LIMIT_MS);
       const exitMs = Date.now() - sigtermAt;
-      service = await startLoggedService(h, 'all', logs, { PORT: port });
+      service = await startLoggedService(h, 'all', logs, restartEnv(port));
       const downMs = Date.now() - sigtermAt;
       const [left] = await h.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pgboss.job
@@ -116,7 +125,11 @@ describe(`restarts: ${String(size.cycles)} SIGTERM cycles under ${String(size.ra
       attempts
         .filter((a) => a.startedAt < cycle.sigtermAt && a.endedAt > cycle.sigtermAt)
         .filter((a) => a.status === 'network')
-        .map((a) => ({ startedBeforeSigtermMs: cycle.sigtermAt - a.startedAt })),
+        .map((a) => ({
+          startedBeforeSigtermMs: cycle.sigtermAt - a.startedAt,
+          endedAfterSigtermMs: a.endedAt - cycle.sigtermAt,
+          error: a.error,
+        })),
     );
     expect(cut).toEqual([]);
   });
@@ -124,7 +137,7 @@ describe(`restarts: ${String(size.cycles)} SIGTERM cycles under ${String(size.ra
   it('exited within 20 s of each SIGTERM and left no job locked by the stopped process', () => {
     expect(cycles).toHaveLength(size.cycles);
     for (const cycle of cycles) {
-      expect(cycle.exitMs).toBeLessThan(20_000);
+      expect(cycle.exitMs).toBeLessThan(EXIT_LIMIT_MS);
       expect(cycle.leftActive).toBe(0);
     }
   });

@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
-import { ingestAlerts, type AlertToStore } from './alerts/alert-ingest.js';
+import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
 import { manualOutcomeRouter } from './alerts/manual-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
@@ -33,6 +33,8 @@ export interface WebhookSettings {
   allowUnauthenticated: boolean;
   bodyLimitBytes: number;
   maxAlertsPerDelivery: number;
+  /** Deliveries the receiver works on at once; more are answered 503 with Retry-After at once. */
+  maxInFlight: number;
   /** Ethoca timestamps carry no offset; this zone turns them into instants. */
   memberTimeZone: string;
 }
@@ -111,21 +113,18 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const stats = deps.stats ?? new WebhookStats();
-  const ingestDeps = {
+  const ingestAlerts = createAlertIngest({
     db: deps.db,
     queue: deps.queue,
     memberTimeZone: deps.webhook.memberTimeZone,
-  };
+  });
   // Concurrent deliveries share transactions (see GroupCommitter); four commits may run at once so
   // a slow one does not stall the next group. Each delivery is still acknowledged only after the
   // commit that holds its alerts.
-  const committer = new GroupCommitter(
-    (alerts: AlertToStore[]) => ingestAlerts(ingestDeps, alerts),
-    {
-      maxItems: 500,
-      maxInFlight: 4,
-    },
-  );
+  const committer = new GroupCommitter((alerts: AlertToStore[]) => ingestAlerts(alerts), {
+    maxItems: 500,
+    maxInFlight: 4,
+  });
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
   app.use(
     ethocaWebhookRouter({
@@ -134,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
       allowUnauthenticated: deps.webhook.allowUnauthenticated,
       bodyLimitBytes: deps.webhook.bodyLimitBytes,
       maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
+      maxInFlight: deps.webhook.maxInFlight,
       metrics: deps.metrics,
       stats,
       logger: deps.logger,

@@ -59,6 +59,7 @@ const environmentSchema = z
 
     WEBHOOK_BODY_LIMIT_BYTES: integer(256 * 1024, 1024, 10 * 1024 * 1024),
     WEBHOOK_MAX_ALERTS_PER_DELIVERY: integer(100, 1, 1000),
+    WEBHOOK_MAX_IN_FLIGHT: integer(128, 1, 100_000),
     WEBHOOK_HMAC_SECRETS: list(/[\s,]+/),
     WEBHOOK_HMAC_TOLERANCE_SECONDS: integer(300, 1, 3600),
     WEBHOOK_TRUSTED_PROXIES: list(','),

@@ -5,7 +5,11 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 export { webhookSettings } from './webhook-settings.js';
 export { createDatabase, migrateToLatest, type DatabaseHandle } from './platform/database.js';
 export { migrateDatabase } from './platform/migrate-database.js';
-export { createProducer, PROCESS_ALERT_QUEUE } from './platform/queue.js';
+export {
+  createProducer,
+  PROCESS_ALERT_QUEUE,
+  PROCESS_ALERT_QUEUE_POLICY,
+} from './platform/queue.js';
 export { createLogger, type Logger } from './platform/logger.js';
 export { createMetrics, type Metrics } from './platform/metrics.js';
 export { Lifecycle } from './platform/shutdown.js';

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { createHttpServer, drainServer } from './platform/http-server.js';
-import { createLogger } from './platform/logger.js';
+import { createLogger, stdoutDestination } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
 import { migrateDatabase } from './platform/migrate-database.js';
 import { createProducer } from './platform/queue.js';
@@ -36,12 +36,15 @@ function readConfig(): { config: Config; webhook: WebhookSettings } {
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const { config, webhook } = readConfig();
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    service: 'mastercom-service',
-    version: config.SERVICE_VERSION,
-    env: config.DD_ENV,
-  });
+  const logger = createLogger(
+    {
+      level: config.LOG_LEVEL,
+      service: 'mastercom-service',
+      version: config.SERVICE_VERSION,
+      env: config.DD_ENV,
+    },
+    stdoutDestination(),
+  );
   const metrics = createMetrics({
     agentHost: config.DD_AGENT_HOST,
     port: config.DD_DOGSTATSD_PORT,
@@ -161,7 +164,11 @@ async function main(): Promise<void> {
     await database.close();
     await embedded?.stop();
     logger.info({ drained }, 'stopped');
-    metrics.close();
+    // The metrics client buffers; closing flushes what is pending before the process ends.
+    await new Promise<void>((resolve) => {
+      metrics.close(() => resolve());
+      setTimeout(resolve, 1000).unref();
+    });
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

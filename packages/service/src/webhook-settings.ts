@@ -39,6 +39,7 @@ export function webhookSettings(config: Config): WebhookSettings {
     allowUnauthenticated: config.NODE_ENV === 'development',
     bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     maxAlertsPerDelivery: config.WEBHOOK_MAX_ALERTS_PER_DELIVERY,
+    maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
     memberTimeZone: config.ETHOCA_MEMBER_TIMEZONE,
   };
 }

@@ -13,6 +13,8 @@ export interface Attempt {
   retryAfter: string | null;
   /** For a 200: whether the acknowledgement said SUCCESS for the alert. */
   success: boolean;
+  /** For `network`: what failed, as the HTTP client reported it (ECONNREFUSED, UND_ERR_SOCKET, ...). */
+  error?: string;
 }
 
 export interface Delivery {
@@ -80,8 +82,9 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
             (item) => item.alertId === delivery.alertId && item.status === 'SUCCESS',
           );
         }
-      } catch {
+      } catch (error) {
         record.status = 'network';
+        record.error = networkErrorOf(error);
       }
       record.endedAt = Date.now();
       if (record.success) {
@@ -107,6 +110,14 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
   }
   await Promise.all(pending);
   return deliveries;
+}
+
+/** The most specific code fetch's error carries: its cause's code, or its own name. */
+function networkErrorOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.name : String(error);
 }
 
 /** Nearest-rank percentile of already sorted values. */

@@ -158,6 +158,17 @@ describe('the pipeline', () => {
     expect(step('images')).toMatchObject({ command: 'scripts/build-image.sh' });
   });
 
+  it('runs the long fault campaign only in the nightly scheduled build, which ships nothing', () => {
+    expect(step('faults')).toMatchObject({ command: 'scripts/ci/fault-campaign.sh' });
+    expect(step('faults-long')).toMatchObject({
+      command: 'scripts/ci/fault-campaign.sh',
+      env: { FAULTS_SCALE: 'long' },
+      if: 'build.source == "schedule"',
+    });
+    expect(dependencies(step('faults-long'))).toEqual(['faults']);
+    expect(step('images')).toMatchObject({ if: 'build.source != "schedule"' });
+  });
+
   it('runs the k6 gate between the staging deploy and the promotion block', () => {
     expect(dependencies(step('deploy-staging'))).toEqual(['images']);
     expect(dependencies(step('load-gate'))).toEqual(['deploy-staging']);

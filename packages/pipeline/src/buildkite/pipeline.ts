@@ -30,6 +30,7 @@ export const gateKeys = [
   'unit',
   'webhook',
   'integration',
+  'faults',
   'security',
   'policy',
 ] as const;
@@ -134,6 +135,28 @@ export function definePipeline(): PipelineDefinition {
   );
   add(
     gate({
+      label: ':boom: Fault Campaign',
+      key: 'faults',
+      // The short variant: outages, restarts, crashes, hostile input, exhaustion, card scans.
+      command: 'scripts/ci/fault-campaign.sh',
+      artifact_paths: [...testArtifacts, 'packages/fault-tests/reports/faults-*.json'],
+    }),
+  );
+  add({
+    label: ':crescent_moon: Fault Campaign (long)',
+    key: 'faults-long',
+    // The nightly scheduled build runs the same campaign with the large counts, after the short one.
+    if: 'build.source == "schedule"',
+    depends_on: ['faults'],
+    command: 'scripts/ci/fault-campaign.sh',
+    env: { FAULTS_SCALE: 'long' },
+    artifact_paths: [...testArtifacts, 'packages/fault-tests/reports/faults-*.json'],
+    plugins: [pnpmStoreCache],
+    retry: retryLostAgents,
+    timeout_in_minutes: 60,
+  });
+  add(
+    gate({
       label: ':lock: Security Scan',
       key: 'security',
       command: 'pnpm turbo run security security:audit',
@@ -153,6 +176,8 @@ export function definePipeline(): PipelineDefinition {
       label: ':docker: Build Images',
       key: 'images',
       depends_on: [...gateKeys],
+      // A nightly scheduled build proves the commit (the long fault campaign) and ships nothing.
+      if: 'build.source != "schedule"',
       agents: { queue: 'docker' },
       command: 'scripts/build-image.sh',
       retry: retryLostAgents,

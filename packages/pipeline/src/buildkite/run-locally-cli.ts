@@ -9,7 +9,12 @@ import {
 } from './run-locally.js';
 
 const steps = localSteps();
-const verdicts = planLocally(steps, probeMachine(), currentBranch());
+const verdicts = planLocally(
+  steps,
+  probeMachine(),
+  currentBranch(),
+  process.env.BUILDKITE_SOURCE ?? 'local',
+);
 
 if (process.argv.includes('--plan')) {
   for (const verdict of verdicts) {

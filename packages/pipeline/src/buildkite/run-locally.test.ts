@@ -29,7 +29,11 @@ describe('planLocally', () => {
     );
     expect(
       verdicts.filter((verdict) => verdict.action === 'run').map((verdict) => verdict.key),
-    ).toEqual(['quality', 'unit', 'webhook', 'integration', 'security', 'policy']);
+    ).toEqual(['quality', 'unit', 'webhook', 'integration', 'faults', 'security', 'policy']);
+    expect(verdicts.find((verdict) => verdict.key === 'faults-long')).toMatchObject({
+      action: 'skip',
+      reason: 'runs only when build.source == "schedule" (this is a local build)',
+    });
     const run = verdicts.flatMap((verdict) => (verdict.action === 'run' ? [verdict] : []));
     expect(run.map((verdict) => verdict.commands)).toEqual(
       run.map((verdict) => commands.get(verdict.key)),
@@ -38,6 +42,20 @@ describe('planLocally', () => {
       action: 'skip',
       reason: 'needs a Docker engine; registry credentials',
     });
+  });
+
+  it('runs the nightly step in a scheduled build and refuses a condition it cannot evaluate', () => {
+    const scheduled = planLocally(localSteps(), {}, 'main', 'schedule');
+    expect(scheduled.find((verdict) => verdict.key === 'faults-long')).toMatchObject({
+      action: 'run',
+    });
+    expect(scheduled.find((verdict) => verdict.key === 'images')).toMatchObject({
+      action: 'skip',
+    });
+    const [first] = localSteps();
+    expect(() => planLocally([{ ...first!, condition: 'build.tag != null' }], {}, 'main')).toThrow(
+      /does not know the condition build.tag != null/,
+    );
   });
 
   it('skips the steps after a skipped one, and main-only steps on other branches', () => {
@@ -82,6 +100,6 @@ describe('runPlan', () => {
       outcome: 'skipped',
       detail: 'depends on policy, which did not pass',
     });
-    expect(formatReport(results).split('\n').at(-1)).toBe('5 passed, 1 failed, 5 skipped');
+    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 1 failed, 6 skipped');
   });
 });

@@ -12,6 +12,8 @@ export interface LocalStep {
   readonly commands: readonly string[];
   readonly dependsOn: readonly string[];
   readonly branches: string | undefined;
+  /** The step's Buildkite `if` condition, when it has one. */
+  readonly condition: string | undefined;
   readonly needs: readonly Need[];
 }
 
@@ -50,6 +52,7 @@ export function localSteps(
       commands,
       dependsOn,
       branches: typeof step.branches === 'string' ? step.branches : step.branches?.join(' '),
+      condition: 'if' in step && typeof step.if === 'string' ? step.if : undefined,
       needs: needsByKey.get(key) ?? [],
     };
   });
@@ -60,10 +63,12 @@ export function planLocally(
   steps: readonly LocalStep[],
   missing: MissingNeeds,
   branch: string,
+  /** Buildkite's `build.source`; a run here is not a scheduled build unless told so. */
+  source = 'local',
 ): Verdict[] {
   const skipped = new Set<string>();
   return steps.map((step): Verdict => {
-    const reason = skipReason(step, missing, branch, skipped);
+    const reason = skipReason(step, missing, branch, skipped) ?? conditionSkip(step, source);
     if (reason === undefined)
       return { key: step.key, label: step.label, action: 'run', commands: step.commands };
     skipped.add(step.key);
@@ -85,6 +90,24 @@ function skipReason(
   const blocked = step.dependsOn.filter((dependency) => skipped.has(dependency));
   if (blocked.length > 0) return `depends on ${blocked.join(', ')}, which did not run`;
   return undefined;
+}
+
+/**
+ * The `if` conditions the pipeline uses, evaluated as Buildkite would for a build from `source`.
+ * Any other condition is an error: the local run must not guess whether a step would run.
+ */
+const CONDITIONS: Record<string, (source: string) => boolean> = {
+  'build.source == "schedule"': (source) => source === 'schedule',
+  'build.source != "schedule"': (source) => source !== 'schedule',
+};
+
+function conditionSkip(step: LocalStep, source: string): string | undefined {
+  if (step.condition === undefined) return undefined;
+  const holds = CONDITIONS[step.condition];
+  if (holds === undefined) {
+    throw new Error(`${step.key}: the local runner does not know the condition ${step.condition}`);
+  }
+  return holds(source) ? undefined : `runs only when ${step.condition} (this is a ${source} build)`;
 }
 
 /** Finds out which needs this machine meets, without changing anything. */

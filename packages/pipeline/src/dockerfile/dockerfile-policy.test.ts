@@ -25,7 +25,7 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:8080/__ops/ping')"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
 `;
 
 function rulesOf(text: string) {
@@ -110,9 +110,14 @@ describe('checkDockerfile', () => {
       'node-env',
     ]);
     expect(rulesOf(good.replace('ENTRYPOINT ["/usr/bin/tini", "--"]\n', ''))).toEqual(['init']);
-    expect(rulesOf(good.replace('CMD ["node", "dist/main.js"]', 'CMD node dist/main.js'))).toEqual([
-      'command',
-    ]);
+    expect(
+      rulesOf(
+        good.replace(
+          'CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]',
+          'CMD node dist/main.js',
+        ),
+      ),
+    ).toEqual(['command']);
     expect(rulesOf(good.replace(' org.opencontainers.image.version=$VERSION', ''))).toEqual([
       'labels',
     ]);

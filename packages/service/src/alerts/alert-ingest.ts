@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Database } from '../platform/database-schema.js';
-import { enqueueInTransaction } from '../platform/queue.js';
+import { processAlertJobInsertSql, type JobInsertSql } from '../platform/queue.js';
 
 /** An alert as it is stored: already validated, card number already masked. */
 export interface AlertToStore {
@@ -31,81 +31,130 @@ export interface IngestDeps {
   memberTimeZone: string;
 }
 
+/** One alert as the statement's JSON parameter carries it: the columns the receiver fills. */
+interface IncomingRow {
+  alert_id: string;
+  alert_type: string;
+  card_bin: string | null;
+  card_last4: string | null;
+  amount_value: number;
+  amount_currency: string;
+  chargeback_amount_value: number | null;
+  chargeback_amount_currency: string | null;
+  acquirer_reference_number: string | null;
+  merchant_descriptor: string | null;
+  alert_timestamp_raw: string;
+  alert_timestamp_local: string;
+  transaction_timestamp_raw: string | null;
+  transaction_timestamp_local: string | null;
+  payload: Record<string, unknown>;
+}
+
 /**
- * Stores alerts and enqueues one processing job per new alert in a single transaction. A
- * redelivered alert (same alertId) changes nothing and is reported as a duplicate, so Ethoca can
- * retry as often as it likes. Resolves only after the commit: callers acknowledge on resolution.
+ * Returns the receiver's ingest: it stores alerts, their first trail event and one processing job
+ * per new alert, and reports which were new. A redelivered alert (same alertId) changes nothing
+ * and is reported as a duplicate, so Ethoca can retry as often as it likes. It resolves only after
+ * the commit: callers acknowledge on resolution.
+ *
+ * All of it is one SQL statement, so one round trip and one commit with no BEGIN or COMMIT of its
+ * own: a single statement is atomic, so an alert is never stored without its job. On a loaded
+ * machine every round trip is a wait in the run queue, and the webhook's latency is mostly those.
  */
-export async function ingestAlerts(
+export function createAlertIngest(
   deps: IngestDeps,
-  alerts: readonly AlertToStore[],
-): Promise<IngestResult[]> {
-  if (alerts.length === 0) return [];
-  const firstOfEach = new Map<string, AlertToStore>();
-  for (const alert of alerts)
-    if (!firstOfEach.has(alert.alertId)) firstOfEach.set(alert.alertId, alert);
-  const unique = [...firstOfEach.values()];
-  const zone = deps.memberTimeZone;
+): (alerts: readonly AlertToStore[]) => Promise<IngestResult[]> {
+  // The job insert needs the queue's table from the database; it is looked up on first use and
+  // looked up again after a failure (the database may have been down at the first delivery).
+  let jobSql: Promise<JobInsertSql> | undefined;
+  const jobInsert = () => {
+    jobSql ??= processAlertJobInsertSql(deps.queue).catch((error: unknown) => {
+      jobSql = undefined;
+      throw error;
+    });
+    return jobSql;
+  };
 
-  const inserted = await deps.db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .insertInto('alerts')
-      .values(
-        unique.map((alert) => ({
-          alert_id: alert.alertId,
-          alert_type: alert.alertType,
-          status: 'RECEIVED',
-          card_bin: alert.cardBin,
-          card_last4: alert.cardLast4,
-          amount_value: alert.amount.value,
-          amount_currency: alert.amount.currencyCode,
-          chargeback_amount_value: alert.chargebackAmount?.value ?? null,
-          chargeback_amount_currency: alert.chargebackAmount?.currencyCode ?? null,
-          acquirer_reference_number: alert.acquirerReferenceNumber,
-          merchant_descriptor: alert.merchantDescriptor,
-          alert_timestamp_raw: alert.alertTimestamp.raw,
-          alert_timestamp_local: alert.alertTimestamp.wallClock,
-          alert_timestamp_utc: sql<string>`(${alert.alertTimestamp.wallClock}::timestamp AT TIME ZONE ${zone})`,
-          transaction_timestamp_raw: alert.transactionTimestamp?.raw ?? null,
-          transaction_timestamp_local: alert.transactionTimestamp?.wallClock ?? null,
-          transaction_timestamp_utc:
-            alert.transactionTimestamp === null
-              ? null
-              : sql<string>`(${alert.transactionTimestamp.wallClock}::timestamp AT TIME ZONE ${zone})`,
-          payload: JSON.stringify(alert.payload),
-        })),
-      )
-      .onConflict((conflict) => conflict.column('alert_id').doNothing())
-      .returning('alert_id')
-      .execute();
-    const newIds = rows.map((row) => row.alert_id);
-    if (newIds.length > 0) {
-      await trx
-        .insertInto('alert_events')
-        .values(
-          newIds.map((alertId) => ({
-            alert_id: alertId,
-            from_status: null,
-            to_status: 'RECEIVED',
-            actor: 'system' as const,
-            reason: 'delivered by Ethoca',
-          })),
+  return async (alerts) => {
+    if (alerts.length === 0) return [];
+    const firstOfEach = new Map<string, AlertToStore>();
+    for (const alert of alerts)
+      if (!firstOfEach.has(alert.alertId)) firstOfEach.set(alert.alertId, alert);
+    const rows = [...firstOfEach.values()].map(incomingRow);
+    const jobs = await jobInsert();
+
+    const { rows: stored } = await sql<{ alert_id: string }>`
+      WITH incoming AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x (
+          alert_id text, alert_type text, card_bin text, card_last4 text,
+          amount_value numeric, amount_currency text,
+          chargeback_amount_value numeric, chargeback_amount_currency text,
+          acquirer_reference_number text, merchant_descriptor text,
+          alert_timestamp_raw text, alert_timestamp_local timestamp,
+          transaction_timestamp_raw text, transaction_timestamp_local timestamp,
+          payload jsonb
         )
-        .execute();
-      await enqueueInTransaction(
-        deps.queue,
-        trx,
-        newIds.map((alertId) => ({ data: { alertId }, singletonKey: alertId })),
-      );
-    }
-    return new Set(newIds);
-  });
+      ),
+      stored AS (
+        INSERT INTO alerts (
+          alert_id, alert_type, status, card_bin, card_last4, amount_value, amount_currency,
+          chargeback_amount_value, chargeback_amount_currency, acquirer_reference_number,
+          merchant_descriptor, alert_timestamp_raw, alert_timestamp_local, alert_timestamp_utc,
+          transaction_timestamp_raw, transaction_timestamp_local, transaction_timestamp_utc, payload
+        )
+        SELECT
+          alert_id, alert_type, 'RECEIVED', card_bin, card_last4, amount_value, amount_currency,
+          chargeback_amount_value, chargeback_amount_currency, acquirer_reference_number,
+          merchant_descriptor, alert_timestamp_raw, alert_timestamp_local,
+          alert_timestamp_local AT TIME ZONE ${deps.memberTimeZone},
+          transaction_timestamp_raw, transaction_timestamp_local,
+          transaction_timestamp_local AT TIME ZONE ${deps.memberTimeZone}, payload
+        FROM incoming
+        ON CONFLICT (alert_id) DO NOTHING
+        RETURNING alert_id
+      ),
+      events AS (
+        INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
+        SELECT alert_id, NULL, 'RECEIVED', 'system', 'delivered by Ethoca' FROM stored
+      ),
+      jobs AS (
+        ${sql.raw(
+          jobs.insertFrom(
+            `SELECT coalesce(json_agg(json_build_object('data', json_build_object('alertId', alert_id), 'singletonKey', alert_id)), '[]') FROM stored`,
+          ),
+        )}
+      ),
+      -- Referenced below, or PostgreSQL would never evaluate it: one NOTIFY when jobs were added.
+      notified AS (SELECT ${sql.raw(jobs.notify)} FROM jobs LIMIT 1)
+      SELECT alert_id FROM stored WHERE (SELECT count(*) FROM notified) >= 0
+    `.execute(deps.db);
+    const inserted = new Set(stored.map((row) => row.alert_id));
 
-  // The second copy of an id within one delivery is a duplicate of the first.
-  const reported = new Set<string>();
-  return alerts.map((alert) => {
-    const fresh = inserted.has(alert.alertId) && !reported.has(alert.alertId);
-    reported.add(alert.alertId);
-    return { alertId: alert.alertId, duplicate: !fresh };
-  });
+    // The second copy of an id within one delivery is a duplicate of the first.
+    const reported = new Set<string>();
+    return alerts.map((alert) => {
+      const fresh = inserted.has(alert.alertId) && !reported.has(alert.alertId);
+      reported.add(alert.alertId);
+      return { alertId: alert.alertId, duplicate: !fresh };
+    });
+  };
+}
+
+function incomingRow(alert: AlertToStore): IncomingRow {
+  return {
+    alert_id: alert.alertId,
+    alert_type: alert.alertType,
+    card_bin: alert.cardBin,
+    card_last4: alert.cardLast4,
+    amount_value: alert.amount.value,
+    amount_currency: alert.amount.currencyCode,
+    chargeback_amount_value: alert.chargebackAmount?.value ?? null,
+    chargeback_amount_currency: alert.chargebackAmount?.currencyCode ?? null,
+    acquirer_reference_number: alert.acquirerReferenceNumber,
+    merchant_descriptor: alert.merchantDescriptor,
+    alert_timestamp_raw: alert.alertTimestamp.raw,
+    alert_timestamp_local: alert.alertTimestamp.wallClock,
+    transaction_timestamp_raw: alert.transactionTimestamp?.raw ?? null,
+    transaction_timestamp_local: alert.transactionTimestamp?.wallClock ?? null,
+    payload: alert.payload,
+  };
 }

@@ -44,7 +44,9 @@ export function webhookHealthRouter(deps: {
         accepted: deps.stats.accepted,
         duplicate: deps.stats.duplicate,
         rejected: deps.stats.rejected,
+        shed: deps.stats.shed,
       },
+      inFlight: deps.stats.inFlight,
       authenticationModes: modes,
       backlog: {
         unprocessed: backlog.unprocessed,

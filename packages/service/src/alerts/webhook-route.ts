@@ -43,6 +43,12 @@ export interface WebhookDeps {
   allowUnauthenticated: boolean;
   bodyLimitBytes: number;
   maxAlertsPerDelivery: number;
+  /**
+   * Deliveries worked on at once. Past it the receiver answers 503 with Retry-After before reading
+   * the body: an overloaded receiver that queued every delivery would answer each later and
+   * later, past the sender's timeout and the shutdown grace, while a prompt 503 is retried.
+   */
+  maxInFlight: number;
   metrics: Metrics;
   stats: WebhookStats;
   logger: Logger;
@@ -76,6 +82,20 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
 
   router.post(
     WEBHOOK_PATH,
+    // Admission: a delivery over the in-flight limit is marked here and answered 503 once its
+    // body has been read (below), not before: a keep-alive sender reuses the connection after
+    // the answer, and a body left unread on it would break the sender's next request.
+    (_req, res, next) => {
+      if (deps.stats.inFlight >= deps.maxInFlight) {
+        res.locals.overCapacity = true;
+      } else {
+        deps.stats.inFlight += 1;
+        res.once('close', () => {
+          deps.stats.inFlight -= 1;
+        });
+      }
+      next();
+    },
     (req, res, next) => {
       const type = req.is('application/json');
       if (type === null) {
@@ -99,6 +119,27 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     // Reads the exact bytes (the HMAC is over them) and stops at the limit: a Content-Length over
     // it is refused before reading, a chunked body as soon as it passes it.
     readBoundedBody(deps.bodyLimitBytes),
+    (_req, res, next) => {
+      if (res.locals.overCapacity !== true) {
+        next();
+        return;
+      }
+      deps.stats.shed += 1;
+      deps.metrics.increment('webhook.shed');
+      // Not a rejection of the delivery (it is not counted as one): the sender is asked to come
+      // back, exactly as when the database is unavailable.
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(503).json(
+        ethocaErrorEnvelope([
+          ethocaErrorItem({
+            source: ALERTS_DELIVERY_SOURCE,
+            reasonCode: ETHOCA_REASON_CODES.unavailable,
+            description: `the receiver is at capacity (${String(deps.maxInFlight)} deliveries in progress); nothing was acknowledged, deliver again`,
+            recoverable: true,
+          }),
+        ]),
+      );
+    },
     async (req, res) => {
       const started = performance.now();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -28,6 +28,7 @@ function appWithUnreachableDatabase() {
       allowUnauthenticated: true,
       bodyLimitBytes: 1024,
       maxAlertsPerDelivery: 1,
+      maxInFlight: 1,
       memberTimeZone: 'UTC',
     },
     apiTokens: [],

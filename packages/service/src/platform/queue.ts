@@ -1,6 +1,7 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { PgBoss, type JobInsert } from 'pg-boss';
-import type { Database } from './database-schema.js';
+import { PgBoss } from 'pg-boss';
+// pg-boss's statement builders: the job insert below is pg-boss's own, for the exact version
+// installed (pinned in package.json), not a copy of its columns that could drift from its schema.
+import { insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
 
 /** The queue that carries one job per newly stored alert to the processing worker. */
 export const PROCESS_ALERT_QUEUE = 'process-alert';
@@ -73,22 +74,46 @@ export function createProducer(connectionString: string): PgBoss {
   return boss;
 }
 
+/** pg-boss's default schema, which every PgBoss instance of this service uses. */
+const QUEUE_SCHEMA = 'pgboss';
+
+/** Where pg-boss's job insert reads its jobs from; replaced by a sub-select in `jobInsertSql`. */
+const JOBS_PARAMETER = 'json_to_recordset($1::text::json)';
+
 /**
- * Enqueues jobs through the caller's transaction, so an alert row and its processing job commit
- * together or not at all: no accepted alert can be left without its job.
+ * The pieces of one statement that stores alerts and enqueues their jobs, for the receiver's
+ * single-statement ingest: `insertFrom(jsonArraySql)` is pg-boss's own INSERT of process-alert
+ * jobs (same columns and queue defaults as `boss.insert`), reading its jobs from a JSON array
+ * expression instead of a parameter, with `RETURNING id`; `notify` is the NOTIFY that wakes the
+ * workers, as pg-boss sends for a queue with `notify: true`.
  */
-export async function enqueueInTransaction(
-  boss: PgBoss,
-  trx: Transaction<Database> | Kysely<Database>,
-  jobs: JobInsert<ProcessAlertJob>[],
-): Promise<void> {
-  if (jobs.length === 0) return;
-  await boss.insert(PROCESS_ALERT_QUEUE, jobs, {
-    db: {
-      executeSql: async (text, values) => {
-        const result = await trx.executeQuery(CompiledQuery.raw(text, values ?? []));
-        return { rows: result.rows };
-      },
-    },
+export interface JobInsertSql {
+  insertFrom(jsonArraySql: string): string;
+  readonly notify: string;
+}
+
+/**
+ * Builds the job insert for the process-alert queue. It needs the queue's table, which pg-boss
+ * keeps in its queue registry, so it asks once per call; callers keep the result.
+ */
+export async function processAlertJobInsertSql(boss: PgBoss): Promise<JobInsertSql> {
+  const queue = await boss.getQueue(PROCESS_ALERT_QUEUE);
+  if (queue === null) {
+    throw new Error(`queue ${PROCESS_ALERT_QUEUE} does not exist: run the migrations first`);
+  }
+  const insert = insertJobs(QUEUE_SCHEMA, {
+    table: queue.table,
+    name: PROCESS_ALERT_QUEUE,
+    returnId: true,
+    notify: false,
   });
+  if (insert.split(JOBS_PARAMETER).length !== 2) {
+    // A pg-boss upgrade changed its insert statement; the ingest cannot embed it any more.
+    throw new Error(`pg-boss's job insert no longer reads its jobs from ${JOBS_PARAMETER}`);
+  }
+  return {
+    insertFrom: (jsonArraySql) =>
+      insert.replace(JOBS_PARAMETER, () => `json_to_recordset((${jsonArraySql})::json)`),
+    notify: `pg_notify(${notifyChannelSql(QUEUE_SCHEMA)}, '${PROCESS_ALERT_QUEUE}')`,
+  };
 }

@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
-import type { Database } from '../platform/database-schema.js';
+import type { AlertRow, AlertsTable, Database } from '../platform/database-schema.js';
 
 /**
  * The only moves an alert may make. Manual decisions enter at UNMATCHED or MATCHED and go straight
@@ -40,26 +40,56 @@ export interface TransitionInput {
   actor: Actor;
   reason: string;
   detail?: Record<string, unknown>;
+  /** Other columns the same move sets, such as the matched transaction. */
+  set?: Pick<Updateable<AlertsTable>, 'matched_transaction_id' | 'match_method'>;
 }
 
 /**
- * Moves an alert from one status to the next and appends the event, inside the caller's
- * transaction. The update is conditional on the current status, so two workers racing on the same
- * alert cannot both move it: the loser gets IllegalTransitionError and changes nothing.
+ * Moves an alert from one status to the next and appends the event, in one statement (so it is
+ * atomic on its own, and part of the caller's transaction when there is one), and returns the
+ * alert as it now is. The update is conditional on the current status, so two workers racing on
+ * the same alert cannot both move it: the loser gets IllegalTransitionError and changes nothing.
  */
 export async function transition(
   trx: Transaction<Database> | Kysely<Database>,
   input: TransitionInput,
-): Promise<void> {
+): Promise<AlertRow> {
   if (!canTransition(input.from, input.to))
     throw new IllegalTransitionError(input.alertId, input.from, input.to);
-  const updated = await trx
-    .updateTable('alerts')
-    .set({ status: input.to, updated_at: new Date() })
-    .where('alert_id', '=', input.alertId)
-    .where('status', '=', input.from)
+  const moved = await trx
+    .with('moved', (db) =>
+      db
+        .updateTable('alerts')
+        .set({ ...input.set, status: input.to, updated_at: new Date() })
+        .where('alert_id', '=', input.alertId)
+        .where('status', '=', input.from)
+        .returningAll(),
+    )
+    .with('event', (db) =>
+      db
+        .insertInto('alert_events')
+        .columns(['alert_id', 'from_status', 'to_status', 'actor', 'reason', 'detail'])
+        .expression(
+          db
+            .selectFrom('moved')
+            .select([
+              'moved.alert_id',
+              sql<string>`${input.from}`.as('from_status'),
+              sql<string>`${input.to}`.as('to_status'),
+              sql<Actor>`${input.actor}`.as('actor'),
+              sql<string>`${input.reason}`.as('reason'),
+              sql<
+                string | null
+              >`${input.detail === undefined ? null : JSON.stringify(input.detail)}::jsonb`.as(
+                'detail',
+              ),
+            ]),
+        ),
+    )
+    .selectFrom('moved')
+    .selectAll()
     .executeTakeFirst();
-  if (updated.numUpdatedRows !== 1n) {
+  if (moved === undefined) {
     const current = await trx
       .selectFrom('alerts')
       .select('status')
@@ -71,17 +101,7 @@ export async function transition(
       input.to,
     );
   }
-  await trx
-    .insertInto('alert_events')
-    .values({
-      alert_id: input.alertId,
-      from_status: input.from,
-      to_status: input.to,
-      actor: input.actor,
-      reason: input.reason,
-      detail: input.detail === undefined ? null : JSON.stringify(input.detail),
-    })
-    .execute();
+  return moved;
 }
 
 /**

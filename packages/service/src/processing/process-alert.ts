@@ -53,9 +53,7 @@ export async function processAlert(
       transactionAt: alert.transaction_timestamp_utc,
       merchantDescriptor: alert.merchant_descriptor,
     });
-    await recordMatch(deps.db, alert, match);
-    alert = await loadAlert(deps.db, alertId);
-    if (alert === undefined) throw new Error(`alert ${alertId} vanished`);
+    alert = await recordMatch(deps.db, alert, match);
   }
 
   const status = alert.status as AlertStatus;
@@ -109,34 +107,29 @@ export async function processAlert(
   return 'outcome-recorded';
 }
 
+/** One statement: the move to MATCHED or UNMATCHED, the matched transaction and the event. */
 async function recordMatch(
   db: Kysely<Database>,
   alert: AlertRow,
   match: LedgerMatch | undefined,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await transition(trx, {
-      alertId: alert.alert_id,
-      from: 'RECEIVED',
-      to: match ? 'MATCHED' : 'UNMATCHED',
-      actor: 'rule',
-      reason: match
-        ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
-        : 'no merchant transaction matched',
-      ...(match
-        ? { detail: { transactionId: match.transaction.transactionId, method: match.method } }
-        : {}),
-    });
-    if (match) {
-      await trx
-        .updateTable('alerts')
-        .set({
-          matched_transaction_id: match.transaction.transactionId,
-          match_method: match.method,
-        })
-        .where('alert_id', '=', alert.alert_id)
-        .execute();
-    }
+): Promise<AlertRow> {
+  return transition(db, {
+    alertId: alert.alert_id,
+    from: 'RECEIVED',
+    to: match ? 'MATCHED' : 'UNMATCHED',
+    actor: 'rule',
+    reason: match
+      ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
+      : 'no merchant transaction matched',
+    ...(match
+      ? {
+          detail: { transactionId: match.transaction.transactionId, method: match.method },
+          set: {
+            matched_transaction_id: match.transaction.transactionId,
+            match_method: match.method,
+          },
+        }
+      : {}),
   });
 }
 
@@ -148,27 +141,34 @@ async function recordActionAndOutcome(
   at: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('alert_refunds')
-      .values({
-        alert_id: alert.alert_id,
-        transaction_id: alert.matched_transaction_id ?? '',
-        amount_value: refund.amount.value,
-        amount_currency: refund.amount.currencyCode,
-        status: refund.status,
-        psp_refund_id: refund.refundId,
-      })
-      .onConflict((conflict) => conflict.column('alert_id').doNothing())
-      .execute();
+    // One statement: the refund row, and the transaction's refunded amount raised only when that
+    // row is new, so the ledger counts each refund once.
+    const recordRefund = trx.with('recorded', (cte) =>
+      cte
+        .insertInto('alert_refunds')
+        .values({
+          alert_id: alert.alert_id,
+          transaction_id: alert.matched_transaction_id ?? '',
+          amount_value: refund.amount.value,
+          amount_currency: refund.amount.currencyCode,
+          status: refund.status,
+          psp_refund_id: refund.refundId,
+        })
+        .onConflict((conflict) => conflict.column('alert_id').doNothing())
+        .returning('alert_id'),
+    );
     if (refund.status === 'SUCCEEDED' && alert.matched_transaction_id !== null) {
-      await trx
+      await recordRefund
         .updateTable('merchant_transactions')
         .set({
           refunded_value: sql<string>`refunded_value + ${refund.amount.value}`,
           updated_at: at,
         })
         .where('transaction_id', '=', alert.matched_transaction_id)
+        .where(sql<boolean>`EXISTS (SELECT 1 FROM recorded)`)
         .execute();
+    } else {
+      await recordRefund.selectFrom('recorded').select('alert_id').execute();
     }
     await transition(trx, {
       alertId: alert.alert_id,
@@ -207,6 +207,16 @@ async function insertOutcome(
     refund,
     now: at,
   });
+  // The conditional move comes first: a second worker that reached this point for the same alert
+  // stops here with IllegalTransitionError (and waits on the first one's row lock until then),
+  // rather than with a duplicate-key error on the outcome row.
+  await transition(trx, {
+    alertId: alert.alert_id,
+    from,
+    to: 'OUTCOME_PENDING',
+    actor: 'rule',
+    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
+  });
   await trx
     .insertInto('alert_outcomes')
     .values({
@@ -216,13 +226,6 @@ async function insertOutcome(
       state: 'PENDING',
     })
     .execute();
-  await transition(trx, {
-    alertId: alert.alert_id,
-    from,
-    to: 'OUTCOME_PENDING',
-    actor: 'rule',
-    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
-  });
 }
 
 async function loadAlert(db: Kysely<Database>, alertId: string): Promise<AlertRow | undefined> {

@@ -169,15 +169,18 @@ export class ServiceProcess {
   }
 
   /**
-   * Sends `signal` and waits (bounded) for the exit. SIGKILL is what a crash or an OOM kill looks
-   * like to the service: no shutdown hook runs.
+   * Sends `signal` and waits (bounded by `exitTimeoutMs`, 10 s unless given) for the exit. SIGKILL
+   * is what a crash or an OOM kill looks like to the service: no shutdown hook runs.
    */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  async kill(
+    signal: NodeJS.Signals = 'SIGKILL',
+    exitTimeoutMs: number = EXIT_TIMEOUT_MS,
+  ): Promise<void> {
     if (!this.running) return;
     this.child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), EXIT_TIMEOUT_MS);
+      timer = setTimeout(() => resolve('timeout'), exitTimeoutMs);
     });
     const result = await Promise.race([this.#exited, timedOut]);
     clearTimeout(timer);
@@ -186,7 +189,7 @@ export class ServiceProcess {
       await this.#exited;
       if (signal !== 'SIGKILL') {
         throw new Error(
-          `${this.options.name} did not exit within ${EXIT_TIMEOUT_MS} ms of ${signal}; killed\n${this.outputTail()}`,
+          `${this.options.name} did not exit within ${String(exitTimeoutMs)} ms of ${signal}; killed\n${this.outputTail()}`,
         );
       }
     }

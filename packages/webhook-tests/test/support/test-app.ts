@@ -31,6 +31,7 @@ export const DEFAULT_WEBHOOK: WebhookSettings = {
   allowUnauthenticated: false,
   bodyLimitBytes: 256 * 1024,
   maxAlertsPerDelivery: 50,
+  maxInFlight: 128,
   memberTimeZone: 'America/New_York',
 };
 

@@ -1,0 +1,14 @@
+/**
+ * The V8 heap settings the service runs with: the Dockerfile's CMD passes them (a pipeline check
+ * holds it to this list) and the bench starts the service with them, so both measure the same
+ * process.
+ *
+ * With V8's defaults on a machine with plenty of memory the young generation grows to about
+ * 100 MB under load and the old generation is collected late: the web role peaked at 290 MiB RSS
+ * at 1,000 deliveries/s while its live heap after a full collection stayed at 28–40 MB. A 4 MB
+ * semi-space and a 128 MB old generation kept the peak at 135–145 MiB at the same rate with no
+ * loss of throughput, inside the 192 Mi memory request of the Kubernetes deployments. 128 MB is
+ * three times the live heap under load; a process that needed more would be out of memory well
+ * before the 512 Mi container limit anyway.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'] as const;
