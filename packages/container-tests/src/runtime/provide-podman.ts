@@ -29,31 +29,37 @@ export interface PodmanService {
   stop(): Promise<void>;
 }
 
+/** What decides whether this stage may install podman at all. */
+export interface MachineFacts {
+  readonly platform: string;
+  readonly uid: number | undefined;
+  readonly hasAptGet: boolean;
+}
+
+/** Why podman cannot be installed on a machine like this, or undefined when it can be tried. */
+export function whyPodmanCannotBeInstalled(machine: MachineFacts): string | undefined {
+  if (machine.platform !== 'linux') {
+    return `podman is provided only on Linux (this is ${machine.platform})`;
+  }
+  if (machine.uid !== 0) {
+    return 'installing podman needs root (apt-get, /etc/containers); start Docker or podman yourself and set DOCKER_HOST';
+  }
+  if (!machine.hasAptGet) return 'no apt-get: podman is provided only on Debian-like machines';
+  return undefined;
+}
+
 /**
  * Installs and configures podman if the machine allows it; does nothing where both are done.
  * Returns why not when the machine cannot have it (not root, no apt, no podman in its archive); a
  * failed install is thrown, because then the machine could and did not.
  */
 export async function installPodman(log: (line: string) => void): Promise<PodmanInstall> {
-  if (process.platform !== 'linux') {
-    return {
-      installed: false,
-      reason: `podman is provided only on Linux (this is ${process.platform})`,
-    };
-  }
-  if (process.getuid?.() !== 0) {
-    return {
-      installed: false,
-      reason:
-        'installing podman needs root (apt-get, /etc/containers); start Docker or podman yourself and set DOCKER_HOST',
-    };
-  }
-  if (!(await onPath('apt-get'))) {
-    return {
-      installed: false,
-      reason: 'no apt-get: podman is provided only on Debian-like machines',
-    };
-  }
+  const reason = whyPodmanCannotBeInstalled({
+    platform: process.platform,
+    uid: process.getuid?.(),
+    hasAptGet: await onPath('apt-get'),
+  });
+  if (reason !== undefined) return { installed: false, reason };
   const missing = await missingPackages(podmanPackages);
   if (missing.length > 0) {
     if (!(await installable('podman'))) {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chooseImageSource, dockerfileNodeImage, imageVariables } from '../images/image-names.js';
 import { ensureLocalImages } from '../images/local-images.js';
+import { pruneStaleBuildLayers } from '../images/stale-images.js';
 import { repoRoot } from '../paths.js';
 import type { RuntimeClient } from '../runtime/container-runtime.js';
 
@@ -34,6 +35,8 @@ export async function prepareStageImages(
     node: dockerfileNodeImage(dockerfile),
     log: (line) => log(`images: ${line}`),
   });
+  const pruned = await pruneStaleBuildLayers(runtime.cli);
+  if (pruned > 0) log(`images: removed ${pruned} build layer(s) unused for a week`);
   const chosen: Record<string, string> = {
     [imageVariables.node]: local.node,
     [imageVariables.composePostgres]: local.postgres,
