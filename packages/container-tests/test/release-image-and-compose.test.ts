@@ -195,7 +195,7 @@ describe('the Compose environment', () => {
 
     const sent = await tryCommand(
       'pnpm',
-      ['alerts:send', '--url', `http://127.0.0.1:${servicePort}`, '--token', token ?? ''],
+      ['alerts:send', '--url', `http://127.0.0.1:${servicePort}`, `--token=${token ?? ''}`],
       { cwd: repoRoot, env: { ...process.env, WEBHOOK_HMAC_SECRETS: secret ?? '' } },
     );
     const output = `${sent.stdout}${sent.stderr}`;
