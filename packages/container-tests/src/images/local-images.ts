@@ -2,7 +2,7 @@
 // Builds the images a machine without a registry cannot pull: a Debian minbase made with
 // debootstrap, and on it PostgreSQL and Node. Each image carries the content key of its inputs as
 // a label; an image whose label matches is not built again, so a warm run skips all of this.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import {
   readMachineAptSources,
   sourcesForRelease,
 } from './apt-sources.js';
-import { contentKey, recipeInputs, settingInputs, type KeyInput } from './content-key.js';
+import { contentKey, recipeInputs, settingInputs } from './content-key.js';
 import { localImageNames, type NodeImage } from './image-names.js';
 
 export const contentKeyLabel = 'org.mastercom.content-key';
@@ -23,7 +23,8 @@ export const contentKeyLabel = 'org.mastercom.content-key';
 export const npmVersion = '11.21.2';
 
 const recipes = fileURLToPath(new URL('../../images/', import.meta.url));
-const machineCaDir = '/usr/local/share/ca-certificates';
+/** Debian's bundle: its roots plus what the machine adds in /usr/local/share/ca-certificates. */
+const machineCaBundle = '/etc/ssl/certs/ca-certificates.crt';
 
 export interface LocalImages {
   readonly node: string;
@@ -98,16 +99,23 @@ async function ensureNodeImage(options: BuildOptions, debian: Built): Promise<Bu
   const recipe = path.join(recipes, 'node');
   const nodePackage = `node-linux-${arch()}@${options.node.nodeVersion}`;
   const npmPackage = `npm@${npmVersion}`;
-  const caInputs = await machineCaCertificates();
+  const caBundle = await readFile(machineCaBundle).catch((error: unknown) => {
+    throw new Error(
+      `the local Node image trusts the machine's CA bundle, and ${machineCaBundle} cannot be read`,
+      {
+        cause: error,
+      },
+    );
+  });
   const name = localImageNames.node(options.node);
   const key = contentKey([
     ...(await recipeInputs(recipe)),
-    ...caInputs,
+    { name: 'machine:ca-certificates.crt', content: caBundle },
     ...settingInputs({ base: debian.key, nodePackage, npmPackage }),
   ]);
   return ensureImage(options, name, key, async (context) => {
     await cp(recipe, context, { recursive: true });
-    await writeCaCertificates(path.join(context, 'ca-certificates'), caInputs);
+    await writeFile(path.join(context, 'ca-certificates.crt'), caBundle);
     for (const [spec, folder] of [
       [nodePackage, 'node'],
       [npmPackage, 'npm'],
@@ -210,26 +218,6 @@ export async function imageContentKey(cli: string, name: string): Promise<string
     Config?: { Labels?: Record<string, string> };
   }[];
   return image?.Config?.Labels?.[contentKeyLabel];
-}
-
-/** The certificates this machine adds to Debian's, which its registry connections may need. */
-async function machineCaCertificates(): Promise<KeyInput[]> {
-  const names = (await readdir(machineCaDir).catch(() => [])).filter((name) =>
-    name.endsWith('.crt'),
-  );
-  return Promise.all(
-    names.sort().map(async (name) => ({
-      name: `ca:${name}`,
-      content: await readFile(path.join(machineCaDir, name)),
-    })),
-  );
-}
-
-async function writeCaCertificates(folder: string, inputs: readonly KeyInput[]): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  for (const input of inputs) {
-    await writeFile(path.join(folder, input.name.slice('ca:'.length)), input.content);
-  }
 }
 
 /** Downloads one package tarball from the npm registry with npm, as the toolchain setup does. */
