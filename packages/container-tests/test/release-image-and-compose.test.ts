@@ -23,6 +23,7 @@ import { openComposeProject, type ComposeProject } from '../src/compose/compose-
 import { startHealthCheckTimer, type HealthCheckTimer } from '../src/compose/health-check-timer.js';
 import { runCommand, tryCommand } from '../src/process/run-command.js';
 import { repoRoot } from '../src/paths.js';
+import { buildReleaseImage, releaseImageName } from '../src/stage/release-image.js';
 import { stageEnvironment } from './support/stage-environment.js';
 
 const stage = stageEnvironment();
@@ -34,7 +35,7 @@ const print = (line: string) => {
 };
 
 describe('the release image built on the stage base image', () => {
-  const image = stage.run.releaseImage;
+  const image = releaseImageName(repoRoot);
   const webhookSecret = generateStandardWebhookSecret();
   const apiToken = randomBytes(18).toString('base64url');
   let network: StartedNetwork | undefined;
@@ -44,30 +45,11 @@ describe('the release image built on the stage base image', () => {
   let revision: string;
 
   beforeAll(async () => {
-    revision = (await runCommand('git', ['rev-parse', 'HEAD'], { cwd: repoRoot })).stdout.trim();
-    const started = performance.now();
-    // As scripts/build-image.sh builds it, with the stage's base where one is configured.
-    await runCommand(
-      stage.cli,
-      [
-        'build',
-        ...(stage.cli === 'podman' ? ['--format', 'docker'] : []),
-        '--network',
-        'host',
-        '--target',
-        'release',
-        '--build-arg',
-        `REVISION=${revision}`,
-        '--build-arg',
-        'VERSION=0.0.0-stage',
-        ...(stage.nodeImage ? ['--build-arg', `NODE_IMAGE=${stage.nodeImage}`] : []),
-        '--tag',
-        image,
-        '.',
-      ],
-      { cwd: repoRoot },
-    );
-    print(`release image ${image} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // containers:prepare built it already; this build is the layer cache's, and makes sure the
+    // image is this checkout's source as it is now.
+    const built = await buildReleaseImage({ cli: stage.cli, repoRoot, nodeImage: stage.nodeImage });
+    revision = built.revision;
+    print(`release image ${image} built in ${built.seconds.toFixed(1)} s`);
 
     network = await new Network({ nextUuid: () => stage.run.network }).start();
     const password = randomBytes(18).toString('base64url');

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chooseContainerRuntime, type ContainerRuntime } from '../runtime/container-runtime.js';
-import { packageDir } from '../paths.js';
+import { packageDir, repoRoot } from '../paths.js';
+import { releaseImageName } from './release-image.js';
 import { removeStageRun } from './stage-cleanup.js';
 import { prepareStageImages } from './stage-images.js';
 import { stageRunNames } from './stage-run.js';
@@ -32,8 +33,8 @@ const run = stageRunNames(randomBytes(4).toString('hex'));
 /** Removes what this run left on the runtime, then stops the runtime if the stage started it. */
 async function finish(): Promise<void> {
   try {
-    const removed = await removeStageRun(runtime.cli, run);
-    if (removed.length > 0) log(`removed what the suites left: ${removed.join(', ')}`);
+    const removed = await removeStageRun(runtime.cli, run, releaseImageName(repoRoot));
+    if (removed.length > 0) log(`removed: ${removed.join(', ')}`);
   } finally {
     await runtime.stop();
   }

@@ -3,11 +3,15 @@ import type { StageRunNames } from './stage-run.js';
 
 /**
  * Removes whatever one run left: its containers (testcontainers' and Compose's), networks,
- * volumes and release image. Nothing is left after suites that finished, so this usually finds
- * nothing; after an interrupted or crashed suite it is what keeps containers from running on.
- * Returns what it removed, for the log.
+ * volumes and images, the checkout's release image among them. Only that image is normally left
+ * after suites that finished; after an interrupted or crashed suite this is what keeps containers
+ * from running on. Returns what it removed, for the log.
  */
-export async function removeStageRun(cli: string, names: StageRunNames): Promise<string[]> {
+export async function removeStageRun(
+  cli: string,
+  names: StageRunNames,
+  releaseImage: string,
+): Promise<string[]> {
   const compose = `com.docker.compose.project=${names.composeProject}`;
   const removed: string[] = [];
   const list = async (args: string[]) =>
@@ -37,7 +41,7 @@ export async function removeStageRun(cli: string, names: StageRunNames): Promise
   // The release image, and the images Compose built for the project (named after it); their
   // layers stay in the build cache.
   const images = (await list(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).filter(
-    (image) => image.includes(names.composeProject) || image === names.releaseImage,
+    (image) => image.includes(names.composeProject) || image === releaseImage,
   );
   if (images.length > 0) {
     await runCommand(cli, ['image', 'rm', ...images]);

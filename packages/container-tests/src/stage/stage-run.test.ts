@@ -9,7 +9,6 @@ describe('stageRunNames', () => {
       containerLabel: 'org.mastercom.container-stage=ab12',
       network: 'mastercom-stage-ab12',
       composeProject: 'mastercom-stage-ab12',
-      releaseImage: 'localhost/mastercom-service:stage-ab12',
     });
   });
 

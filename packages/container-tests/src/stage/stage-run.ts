@@ -1,7 +1,8 @@
 // Names of everything one run of the stage creates. Ryuk, which removes what a testcontainers
 // session leaves behind, cannot run where no registry serves its image, so the stage does that
 // job itself: every container, network, volume and image of a run carries the run's id in its
-// label or name, and the runner removes them at the end, however the suites ended.
+// label or name, and the runner removes them at the end, however the suites ended. (The release
+// image is named per checkout instead, see release-image.ts.)
 
 export interface StageRunNames {
   readonly runId: string;
@@ -10,7 +11,6 @@ export interface StageRunNames {
   readonly network: string;
   /** Compose puts `com.docker.compose.project=<this>` on its containers, networks and volumes. */
   readonly composeProject: string;
-  readonly releaseImage: string;
 }
 
 export function stageRunNames(runId: string): StageRunNames {
@@ -20,6 +20,5 @@ export function stageRunNames(runId: string): StageRunNames {
     containerLabel: `org.mastercom.container-stage=${runId}`,
     network: `mastercom-stage-${runId}`,
     composeProject: `mastercom-stage-${runId}`,
-    releaseImage: `localhost/mastercom-service:stage-${runId}`,
   };
 }
