@@ -38,7 +38,8 @@ describe('service API schemas', () => {
       ethocaWebhookHealthSchema.safeParse({
         status: 'ok',
         lastAlertReceivedAt: null,
-        counts: { accepted: 0, duplicate: 0, rejected: 0 },
+        counts: { accepted: 0, duplicate: 0, rejected: 0, shed: 0 },
+        inFlight: 0,
         authenticationModes: ['mtls'],
         backlog: { unprocessed: 0, oldestAgeSeconds: null },
         deadlines: { ok: 0, warning: 0, critical: 0, overdue: 0 },

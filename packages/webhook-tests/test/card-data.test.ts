@@ -136,7 +136,9 @@ describe('full card numbers sent to the webhook', () => {
       duplicate: initial.counts.duplicate + 1,
       // Four invalid alerts in the first delivery and one refused delivery.
       rejected: initial.counts.rejected + invalid.length + 2,
+      shed: 0,
     });
+    expect(health.inFlight).toBe(0);
     expect(initial.lastAlertReceivedAt).toBeNull();
     expect(health.lastAlertReceivedAt).not.toBeNull();
     expect(health.backlog.unprocessed).toBe(valid.length);
