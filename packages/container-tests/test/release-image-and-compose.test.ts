@@ -91,7 +91,8 @@ describe('the release image built on the stage base image', () => {
     await service?.stop();
     await postgres?.stop();
     await network?.stop();
-    await tryCommand(stage.cli, ['image', 'rm', image]);
+    // The image keeps its name until the stage's cleanup untags it; removing it here would
+    // remove its layers, the next run's build cache, with it.
   });
 
   it('runs as user 1000, not root, and carries the revision it was built from', async () => {

@@ -90,8 +90,9 @@ export async function openComposeProject(options: ComposeProjectOptions): Promis
     },
     down: async () => {
       try {
-        // The images Compose built go too; their layers stay in the build cache for the next run.
-        await compose('down', '--volumes', '--remove-orphans', '--rmi', 'local');
+        // The images Compose built are untagged by the stage's cleanup instead of removed here:
+        // removing an image removes its untagged parents, which are the next run's build cache.
+        await compose('down', '--volumes', '--remove-orphans');
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }

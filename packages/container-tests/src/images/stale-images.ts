@@ -1,14 +1,14 @@
 import { runCommand } from '../process/run-command.js';
 import { contentKeyLabel } from './local-images.js';
 
-/** Build layers no image has used for this long are removed. */
-const keepFor = '168h';
+/** Untagged build layers older than this are removed. */
+const keepFor = '48h';
 
 /**
  * Every build of the project's Dockerfile on a local base leaves untagged layers behind, about a
  * gigabyte for each commit built, so on a machine that runs the stage for every change the disk
  * would only fill. The layers carry the base image's content key label (labels are inherited), so
- * exactly those are pruned once untagged and a week old; layers a newer build still stands on
+ * exactly those are pruned once untagged and two days old; layers a newer build still stands on
  * are kept, and nothing that another project built is touched. Returns how many were removed.
  */
 export async function pruneStaleBuildLayers(cli: string): Promise<number> {

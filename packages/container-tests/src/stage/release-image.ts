@@ -47,6 +47,12 @@ export async function buildReleaseImage(
       '--build-arg',
       'VERSION=0.0.0-stage',
       ...(build.nodeImage ? ['--build-arg', `NODE_IMAGE=${build.nodeImage}`] : []),
+      // buildah 1.28 (podman 4.3) reuses a cached LABEL step whatever the value of the build
+      // argument in it, so the image would carry an earlier build's revision; a label given here
+      // is set when the image is committed, never from the cache.
+      ...(build.cli === 'podman'
+        ? ['--label', `org.opencontainers.image.revision=${revision}`]
+        : []),
       '--tag',
       image,
       '.',

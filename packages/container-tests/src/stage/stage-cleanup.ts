@@ -1,4 +1,4 @@
-import { runCommand } from '../process/run-command.js';
+import { runCommand, tryCommand } from '../process/run-command.js';
 import type { StageRunNames } from './stage-run.js';
 
 /**
@@ -38,14 +38,21 @@ export async function removeStageRun(
     await runCommand(cli, ['volume', 'rm', '--force', ...volumes]);
     removed.push(`${volumes.length} volume(s)`);
   }
-  // The release image, and the images Compose built for the project (named after it); their
-  // layers stay in the build cache.
+  // The release image and the images Compose built for the project (named after it) lose their
+  // names. podman removes an image's untagged parents with it, and those are the next run's
+  // build cache, so podman only untags them (pruneStaleBuildLayers collects them after two days);
+  // Docker keeps its build cache apart from images, so there they are removed.
   const images = (await list(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).filter(
     (image) => image.includes(names.composeProject) || image === releaseImage,
   );
-  if (images.length > 0) {
-    await runCommand(cli, ['image', 'rm', ...images]);
-    removed.push(...images);
+  // `podman untag IMAGE` alone would drop every name of the image (Compose's service image is
+  // often the release image itself); naming the one name drops only that one. A name that is
+  // already gone is what this wants.
+  const unnamed: string[] = [];
+  for (const image of images) {
+    const args = cli === 'podman' ? ['untag', image, image] : ['image', 'rm', image];
+    if ((await tryCommand(cli, args)).status === 0) unnamed.push(image);
   }
+  if (unnamed.length > 0) removed.push(`the names ${unnamed.join(', ')}`);
   return removed;
 }

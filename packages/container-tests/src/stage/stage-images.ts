@@ -36,7 +36,7 @@ export async function prepareStageImages(
     log: (line) => log(`images: ${line}`),
   });
   const pruned = await pruneStaleBuildLayers(runtime.cli);
-  if (pruned > 0) log(`images: removed ${pruned} build layer(s) unused for a week`);
+  if (pruned > 0) log(`images: removed ${pruned} untagged build layer(s) older than two days`);
   const chosen: Record<string, string> = {
     [imageVariables.node]: local.node,
     [imageVariables.composePostgres]: local.postgres,
