@@ -128,16 +128,9 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
       deps.metrics.increment('webhook.shed');
       // Not a rejection of the delivery (it is not counted as one): the sender is asked to come
       // back, exactly as when the database is unavailable.
-      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      res.status(503).json(
-        ethocaErrorEnvelope([
-          ethocaErrorItem({
-            source: ALERTS_DELIVERY_SOURCE,
-            reasonCode: ETHOCA_REASON_CODES.unavailable,
-            description: `the receiver is at capacity (${String(deps.maxInFlight)} deliveries in progress); nothing was acknowledged, deliver again`,
-            recoverable: true,
-          }),
-        ]),
+      askToDeliverAgain(
+        res,
+        `the receiver is at capacity (${String(deps.maxInFlight)} deliveries in progress); nothing was acknowledged, deliver again`,
       );
     },
     async (req, res) => {
@@ -178,16 +171,9 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
         if (!isTransientDatabaseError(error)) throw error;
         req.log.error({ err: error }, 'database unavailable: delivery not acknowledged');
         deps.metrics.increment('webhook.unavailable');
-        res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        res.status(503).json(
-          ethocaErrorEnvelope([
-            ethocaErrorItem({
-              source: ALERTS_DELIVERY_SOURCE,
-              reasonCode: ETHOCA_REASON_CODES.unavailable,
-              description: 'alerts could not be stored; nothing was acknowledged, deliver again',
-              recoverable: true,
-            }),
-          ]),
+        askToDeliverAgain(
+          res,
+          'alerts could not be stored; nothing was acknowledged, deliver again',
         );
         return;
       }
@@ -257,6 +243,21 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   };
   router.use(WEBHOOK_PATH, bodyErrors);
   return router;
+}
+
+/** 503 with Retry-After and a recoverable envelope item: nothing was stored, Ethoca retries. */
+function askToDeliverAgain(res: Response, description: string): void {
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  res.status(503).json(
+    ethocaErrorEnvelope([
+      ethocaErrorItem({
+        source: ALERTS_DELIVERY_SOURCE,
+        reasonCode: ETHOCA_REASON_CODES.unavailable,
+        description,
+        recoverable: true,
+      }),
+    ]),
+  );
 }
 
 /** What the route makes of a delivery's authenticated bytes before anything is stored. */
