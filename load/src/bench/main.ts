@@ -137,7 +137,7 @@ try {
   let httpLatencies: number[];
   try {
     const traffic = new AlertTraffic(secret, Date.now());
-    const cpu = new PhaseCpu(bare.pid, postgresPort);
+    const cpu = new PhaseCpu([bare.pid], postgresPort);
     await cpu.start();
     const run = await runLoad(
       {
@@ -162,7 +162,7 @@ try {
     databaseUrl(server.adminUrl, webDatabase),
     settings.connections,
     settings.phaseSeconds,
-    new PhaseCpu(0, postgresPort),
+    new PhaseCpu([], postgresPort),
     progress,
   );
 
@@ -212,7 +212,7 @@ try {
     quick: settings.quick,
     settings: {
       ...settings,
-      serviceEnvironment: { ...SERVICE_SETTINGS, SERVICE_ROLE: 'web, then all' },
+      serviceEnvironment: { ...SERVICE_SETTINGS, SERVICE_ROLE: 'web, then web + worker' },
     },
     ...measured,
     ratios: ratios(measured),

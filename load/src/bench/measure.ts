@@ -66,8 +66,9 @@ export class PhaseCpu {
   private readonly cpuStall = new PressureMeter('cpu');
   private readonly ioStall = new PressureMeter('io');
 
-  constructor(servicePid: number, postgresPort: number) {
-    this.service = new CpuMeter(() => Promise.resolve(servicePid === 0 ? [] : [servicePid]));
+  /** `servicePids`: every process of the service in this phase (none for the database ceiling). */
+  constructor(servicePids: readonly number[], postgresPort: number) {
+    this.service = new CpuMeter(() => Promise.resolve([...servicePids]));
     this.postgres = new CpuMeter(() => postgresPids(postgresPort));
   }
 

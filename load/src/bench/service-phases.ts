@@ -116,7 +116,7 @@ export async function measureWebRole(context: ServiceContext): Promise<
       `throughput: ${settings.connections} connections at full speed for ${settings.phaseSeconds} s`,
     );
     const fullSpeed = new AlertTraffic(context.secret, Date.now() + 1);
-    let cpu = new PhaseCpu(service.pid, context.postgresPort);
+    let cpu = new PhaseCpu([service.pid], context.postgresPort);
     const commitsBefore = await committedTransactions(context.databaseUrl);
     await cpu.start();
     const fullRun = await runLoad(
@@ -145,7 +145,7 @@ export async function measureWebRole(context: ServiceContext): Promise<
       `open model: ${settings.openModelRate} req/s on ${settings.openModelConnections} connections for ${settings.phaseSeconds} s`,
     );
     const open = new AlertTraffic(context.secret, Date.now() + 2);
-    cpu = new PhaseCpu(service.pid, context.postgresPort);
+    cpu = new PhaseCpu([service.pid], context.postgresPort);
     await cpu.start();
     const openRun = await runLoad(
       {
@@ -217,7 +217,7 @@ async function backlog(client: pg.Client, prefix: string): Promise<BacklogSample
 }
 
 /**
- * Phase 4: the service with SERVICE_ROLE=all against the mock Ethoca Outcome API and the mock PSP,
+ * Phase 4: the service's web and worker roles against the mock Ethoca Outcome API and the mock PSP,
  * on a database of its own (the web phase left unprocessed jobs behind). Half of the alerts get a
  * matching merchant transaction first, so refunds and stops go through the PSP; the rest end
  * NOT_FOUND. Latency is each alert's `received_at` to its OUTCOME_SENT event.
@@ -242,24 +242,33 @@ export async function measureAlertToOutcome(
     port: 0,
   });
   const psp = await startMockPsp({ host: '127.0.0.1', port: 0 });
+  // As production runs it (k8s/base): the receiver and the worker in processes of their own.
   const service = await startService(
+    { ...baseEnvironment(context, databaseUrl), SERVICE_ROLE: 'web' },
+    join(context.reportDir, 'service-outcome-web.log'),
+    { nodeArgs: serviceNodeArgs(context, 'service-outcome-web') },
+  );
+  const worker = await startService(
     {
       ...baseEnvironment(context, databaseUrl),
-      SERVICE_ROLE: 'all',
+      SERVICE_ROLE: 'worker',
       ETHOCA_OUTCOME_URL: ethoca.url,
       PSP_URL: psp.url,
       MASTERCARD_CONSUMER_KEY: consumerKey,
       MASTERCARD_SIGNING_KEY_PEM_PATH: keyPath,
     },
-    join(context.reportDir, 'service-all.log'),
-    { nodeArgs: serviceNodeArgs(context, 'service-all') },
-  );
+    join(context.reportDir, 'service-outcome-worker.log'),
+    { nodeArgs: serviceNodeArgs(context, 'service-outcome-worker') },
+  ).catch(async (error: unknown) => {
+    await service.stop();
+    throw error;
+  });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let sampler: NodeJS.Timeout | undefined;
   try {
     progress(
-      `service (all roles) ready at ${service.url}; mock Ethoca ${ethoca.url}, mock PSP ${psp.url}`,
+      `service ready: web ${service.url}, worker pid ${worker.pid}; mock Ethoca ${ethoca.url}, mock PSP ${psp.url}`,
     );
     const traffic = new AlertTraffic(context.secret, Date.now() + 3);
     const planned = traffic.prepare(Math.ceil(settings.outcomeRate * settings.phaseSeconds * 1.2));
@@ -298,7 +307,7 @@ export async function measureAlertToOutcome(
         });
     }, 500);
 
-    const cpu = new PhaseCpu(service.pid, context.postgresPort);
+    const cpu = new PhaseCpu([service.pid, worker.pid], context.postgresPort);
     await cpu.start();
     const run = await runLoad(
       {
@@ -382,7 +391,7 @@ export async function measureAlertToOutcome(
   } finally {
     if (sampler !== undefined) clearInterval(sampler);
     await client.end();
-    await service.stop();
+    await Promise.all([service.stop(), worker.stop()]);
     await ethoca.close();
     await psp.close();
   }

@@ -26,10 +26,22 @@ describe('cpuDiagnosis', () => {
     );
   });
 
-  it('blames an oversubscribed machine when tasks waited for a core', () => {
+  it('blames work outside the bench when tasks waited for a core the bench left idle', () => {
     expect(cpuDiagnosis({ ...idle, cpuStall: 0.4 }, 2, [5.5, 3, 3])).toMatch(
-      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*load average 5.50 3.00 3.00/,
+      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*work outside the bench .*load average 5.50 3.00 3.00/,
     );
+  });
+
+  it('blames the bench itself when its own processes kept the cores busy while tasks waited', () => {
+    const diagnosis = cpuDiagnosis(
+      { ...idle, service: 0.7, postgres: 0.7, loadGenerator: 0.2, cpuStall: 0.6 },
+      2,
+      [3, 1, 0.5],
+    );
+    expect(diagnosis).toMatch(
+      /waited for a core 60 % .*the bench's own processes kept the cores busy/,
+    );
+    expect(diagnosis).not.toMatch(/outside the bench/);
   });
 
   it('blames the machine when the processes together fill its cores', () => {

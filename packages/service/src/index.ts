@@ -30,6 +30,7 @@ export {
   type MatchableAlert,
   type MerchantLedger,
 } from './processing/merchant-ledger.js';
+export { recordRuleOutcome } from './processing/rule-outcome-recording.js';
 export { HttpRefundGateway } from './processing/http-refund-gateway.js';
 export { DeadlineWatch } from './processing/deadline-watch.js';
 export { RefundNotConfirmedError, type RefundGateway } from './processing/refund-gateway.js';

@@ -2,7 +2,7 @@ import type { JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
-import { processAlert, type ProcessAlertDeps } from './process-alert.js';
+import { loadAlerts, processAlert, type ProcessAlertDeps } from './process-alert.js';
 
 /** Jobs fetched per round trip; they are worked concurrently and settled one by one. */
 const BATCH_SIZE = 10;
@@ -30,12 +30,18 @@ export async function startAlertWorker(
       pollingIntervalSeconds: 1,
       notifyPollingIntervalSeconds: 1,
     },
-    async (jobs): Promise<JobResult[]> =>
-      Promise.all(
+    async (jobs): Promise<JobResult[]> => {
+      // One query reads the whole batch's alerts; an alert it could not read (the query failed)
+      // is read again by processAlert, whose error then fails only that job.
+      const loaded = await loadAlerts(
+        deps.db,
+        jobs.map((job) => job.data.alertId),
+      ).catch(() => new Map<string, undefined>());
+      return Promise.all(
         jobs.map(async (job): Promise<JobResult> => {
           const started = performance.now();
           try {
-            const result = await processAlert(deps, job.data.alertId);
+            const result = await processAlert(deps, job.data.alertId, loaded.get(job.data.alertId));
             if (result === 'refund-failed') {
               deps.metrics.increment('processing.refund_failed');
               deps.logger.warn(
@@ -62,7 +68,8 @@ export async function startAlertWorker(
             };
           }
         }),
-      ),
+      );
+    },
   );
 }
 

@@ -1,16 +1,12 @@
 import { minorUnits } from '@mastercom/contracts';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
 import { transition } from './alert-state-machine.js';
-import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
+import { decide, type DecisionPolicy } from './decision-rules.js';
 import { loadLedgerTransaction, type LedgerMatch, type MerchantLedger } from './merchant-ledger.js';
-import { buildOutcome } from './outcome-builder.js';
-import {
-  RefundNotConfirmedError,
-  type RefundGateway,
-  type RefundResult,
-} from './refund-gateway.js';
+import { RefundNotConfirmedError, type RefundGateway } from './refund-gateway.js';
+import { recordRuleOutcome } from './rule-outcome-recording.js';
 
 export interface ProcessAlertDeps {
   db: Kysely<Database>;
@@ -38,11 +34,14 @@ export type ProcessResult =
 export async function processAlert(
   deps: ProcessAlertDeps,
   alertId: string,
+  /** The alert's row when the caller read it with others of its batch; read here otherwise. */
+  loaded?: AlertRow,
 ): Promise<ProcessResult> {
   const now = deps.now ?? (() => new Date());
-  let alert = await loadAlert(deps.db, alertId);
+  let alert = loaded ?? (await loadAlerts(deps.db, [alertId])).get(alertId);
   if (alert === undefined) throw new Error(`alert ${alertId} has a job but no row`);
 
+  let matchedNow: LedgerMatch | undefined;
   if (alert.status === 'RECEIVED') {
     const match = await deps.ledger.findMatch({
       acquirerReferenceNumber: alert.acquirer_reference_number,
@@ -54,6 +53,7 @@ export async function processAlert(
       merchantDescriptor: alert.merchant_descriptor,
     });
     alert = await recordMatch(deps.db, alert, match);
+    matchedNow = match;
   }
 
   const status = alert.status as AlertStatus;
@@ -64,21 +64,37 @@ export async function processAlert(
       { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction: undefined },
       deps.policy,
     );
-    await recordOutcome(deps.db, alert, 'UNMATCHED', decision, undefined, now());
+    await recordRuleOutcome(deps.db, {
+      alert,
+      from: 'UNMATCHED',
+      decision,
+      refund: undefined,
+      at: now(),
+    });
     return 'outcome-recorded';
   }
   if (status !== 'MATCHED') return 'already-processed';
 
+  // The transaction matched a moment ago is as fresh as a second read of it; an alert resumed in
+  // MATCHED (after a crash or a PSP retry) reads its transaction again.
   const transaction =
     alert.matched_transaction_id === null
       ? undefined
-      : await loadLedgerTransaction(deps.db, alert.matched_transaction_id);
+      : matchedNow?.transaction.transactionId === alert.matched_transaction_id
+        ? matchedNow.transaction
+        : await loadLedgerTransaction(deps.db, alert.matched_transaction_id);
   const decision = decide(
     { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction },
     deps.policy,
   );
   if (decision.action === 'none') {
-    await recordOutcome(deps.db, alert, 'MATCHED', decision, undefined, now());
+    await recordRuleOutcome(deps.db, {
+      alert,
+      from: 'MATCHED',
+      decision,
+      refund: undefined,
+      at: now(),
+    });
     return 'outcome-recorded';
   }
   if (transaction === undefined)
@@ -103,7 +119,7 @@ export async function processAlert(
   if (refund.status === 'PENDING') {
     throw new RefundNotConfirmedError(alertId, refund.status, `PSP refund ${refund.refundId}`);
   }
-  await recordActionAndOutcome(deps.db, alert, decision, refund, now());
+  await recordRuleOutcome(deps.db, { alert, from: 'MATCHED', decision, refund, at: now() });
   return 'outcome-recorded';
 }
 
@@ -133,103 +149,18 @@ async function recordMatch(
   });
 }
 
-async function recordActionAndOutcome(
+/** The rows of several alerts in one query, by id (ids without a row are absent). */
+export async function loadAlerts(
   db: Kysely<Database>,
-  alert: AlertRow,
-  decision: Decision,
-  refund: RefundResult,
-  at: Date,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    // One statement: the refund row, and the transaction's refunded amount raised only when that
-    // row is new, so the ledger counts each refund once.
-    const recordRefund = trx.with('recorded', (cte) =>
-      cte
-        .insertInto('alert_refunds')
-        .values({
-          alert_id: alert.alert_id,
-          transaction_id: alert.matched_transaction_id ?? '',
-          amount_value: refund.amount.value,
-          amount_currency: refund.amount.currencyCode,
-          status: refund.status,
-          psp_refund_id: refund.refundId,
-        })
-        .onConflict((conflict) => conflict.column('alert_id').doNothing())
-        .returning('alert_id'),
-    );
-    if (refund.status === 'SUCCEEDED' && alert.matched_transaction_id !== null) {
-      await recordRefund
-        .updateTable('merchant_transactions')
-        .set({
-          refunded_value: sql<string>`refunded_value + ${refund.amount.value}`,
-          updated_at: at,
-        })
-        .where('transaction_id', '=', alert.matched_transaction_id)
-        .where(sql<boolean>`EXISTS (SELECT 1 FROM recorded)`)
-        .execute();
-    } else {
-      await recordRefund.selectFrom('recorded').select('alert_id').execute();
-    }
-    await transition(trx, {
-      alertId: alert.alert_id,
-      from: 'MATCHED',
-      to: 'ACTIONED',
-      actor: 'rule',
-      reason: `${decision.action === 'void' ? 'voided' : 'refunded'} through the PSP (${refund.status}, ${refund.refundId})`,
-    });
-    await insertOutcome(trx, alert, 'ACTIONED', decision, refund, at);
-  });
-}
-
-async function recordOutcome(
-  db: Kysely<Database>,
-  alert: AlertRow,
-  from: 'MATCHED' | 'UNMATCHED',
-  decision: Decision,
-  refund: RefundResult | undefined,
-  at: Date,
-): Promise<void> {
-  await db.transaction().execute((trx) => insertOutcome(trx, alert, from, decision, refund, at));
-}
-
-async function insertOutcome(
-  trx: Kysely<Database>,
-  alert: AlertRow,
-  from: 'MATCHED' | 'UNMATCHED' | 'ACTIONED',
-  decision: Decision,
-  refund: RefundResult | undefined,
-  at: Date,
-): Promise<void> {
-  const outcome = buildOutcome({
-    alertId: alert.alert_id,
-    amount: amountOf(alert),
-    decision,
-    refund,
-    now: at,
-  });
-  // The conditional move comes first: a second worker that reached this point for the same alert
-  // stops here with IllegalTransitionError (and waits on the first one's row lock until then),
-  // rather than with a duplicate-key error on the outcome row.
-  await transition(trx, {
-    alertId: alert.alert_id,
-    from,
-    to: 'OUTCOME_PENDING',
-    actor: 'rule',
-    reason: `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`,
-  });
-  await trx
-    .insertInto('alert_outcomes')
-    .values({
-      alert_id: alert.alert_id,
-      outcome: JSON.stringify(outcome),
-      decided_by: 'rule',
-      state: 'PENDING',
-    })
+  alertIds: readonly string[],
+): Promise<Map<string, AlertRow>> {
+  if (alertIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('alert_id', 'in', alertIds)
     .execute();
-}
-
-async function loadAlert(db: Kysely<Database>, alertId: string): Promise<AlertRow | undefined> {
-  return db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+  return new Map(rows.map((row) => [row.alert_id, row]));
 }
 
 /**

@@ -5,7 +5,12 @@ import {
   type MerchantTransaction,
 } from '@mastercom/contracts';
 import { transactionForAlert } from '@mastercom/contracts/fixtures';
-import { IllegalTransitionError, RefundNotConfirmedError, transition } from '@mastercom/service';
+import {
+  IllegalTransitionError,
+  recordRuleOutcome,
+  RefundNotConfirmedError,
+  transition,
+} from '@mastercom/service';
 import { describe, expect, it } from 'vitest';
 import {
   alertState,
@@ -349,6 +354,44 @@ describe('processAlert and the state machine', () => {
     expect(await refundRows(t, alert.alertId)).toHaveLength(1);
     expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
     await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+  });
+
+  it('a stale worker recording a refund for an alert already decided writes nothing', async () => {
+    const alert = usdAlert(3017);
+    const transaction = await scenario(alert, { fulfilment: 'NOT_FULFILLED' });
+    expect(await processing.process(alert.alertId)).toBe('outcome-recorded');
+    const trail = await eventTrail(t, alert.alertId);
+    const outcome = await outcomeRow(t, alert.alertId);
+    const stale = await t.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('alert_id', '=', alert.alertId)
+      .executeTakeFirstOrThrow();
+
+    await expect(
+      recordRuleOutcome(t.db, {
+        alert: { ...stale, status: 'MATCHED' },
+        from: 'MATCHED',
+        decision: {
+          rule: 'not-fulfilled',
+          action: 'refund',
+          outcome: 'STOPPED',
+          stopped: true,
+          previouslyRefunded: false,
+        },
+        refund: {
+          status: 'SUCCEEDED',
+          refundId: 'stale-refund',
+          amount: { value: 150, currencyCode: 'USD' },
+        },
+        at: new Date(),
+      }),
+    ).rejects.toThrow(/OUTCOME_PENDING -> OUTCOME_PENDING/);
+
+    expect(await refundRows(t, alert.alertId)).toHaveLength(1);
+    expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
+    expect(await eventTrail(t, alert.alertId)).toEqual(trail);
+    expect(await outcomeRow(t, alert.alertId)).toEqual(outcome);
   });
 
   it('refuses a move the table does not allow, and a move from a status the alert has left', async () => {
