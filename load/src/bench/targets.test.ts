@@ -26,9 +26,9 @@ describe('cpuDiagnosis', () => {
     );
   });
 
-  it('blames work outside the bench when tasks waited for a core the bench left idle', () => {
+  it('points at bursts or outside work when tasks waited while the bench left cores idle', () => {
     expect(cpuDiagnosis({ ...idle, cpuStall: 0.4 }, 2, [5.5, 3, 3])).toMatch(
-      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*work outside the bench .*load average 5.50 3.00 3.00/,
+      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*left 2.00 cores idle on average, so the waits came in bursts or from work outside the bench \(load average 5.50 3.00 3.00\)/,
     );
   });
 

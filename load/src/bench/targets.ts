@@ -54,7 +54,7 @@ export function cpuDiagnosis(
     const whose =
       total >= OWN_LOAD * machineCores
         ? `the bench's own processes kept the cores busy`
-        : `work outside the bench took the rest of the CPU (load average ${load})`;
+        : `the bench's processes left ${cores(machineCores - total)} cores idle on average, so the waits came in bursts or from work outside the bench (load average ${load})`;
     return `an oversubscribed CPU: some runnable task waited for a core ${percent(cpu.cpuStall)} of the phase (PSI) while the bench's processes used ${cores(total)} cores (${shares}); ${whose}, so every hop between load generator, service and PostgreSQL waited in the run queue`;
   }
   if (total >= SATURATED * machineCores) {

@@ -20,8 +20,10 @@ export { createHttpServer, type HttpServerOptions } from './platform/http-server
 // and msw; the worker role wires the same pieces in processing/start-processing.ts.
 export {
   processAlert,
+  processAlerts,
   type ProcessAlertDeps,
   type ProcessResult,
+  type ProcessSettlement,
 } from './processing/process-alert.js';
 export {
   PostgresMerchantLedger,

@@ -2,14 +2,15 @@ import type { JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
-import { loadAlerts, processAlert, type ProcessAlertDeps } from './process-alert.js';
+import { processAlerts, type ProcessAlertDeps } from './process-alert.js';
 
-/** Jobs fetched per round trip; they are worked concurrently and settled one by one. */
+/** Jobs fetched per round trip; they are worked together and settled one by one. */
 const BATCH_SIZE = 10;
 
 /**
- * Consumes the receiver's `process-alert` jobs. Each fetch takes up to ten jobs and works them
- * concurrently; each job is settled on its own, so one alert's failure retries only that alert.
+ * Consumes the receiver's `process-alert` jobs. Each fetch takes up to ten jobs and works them as
+ * one batch (`processAlerts`: shared round trips to the database, refunds concurrently); each job
+ * is settled on its own, so one alert's failure retries only that alert.
  * NOTIFY wakes the workers as soon as an alert is stored, a full batch makes them fetch again at
  * once, and a one-second poll is the backstop. pg-boss retries a failed job with backoff (the
  * queue policy in platform/queue.ts) and, through heartbeats, hands the jobs of a crashed worker
@@ -31,26 +32,28 @@ export async function startAlertWorker(
       notifyPollingIntervalSeconds: 1,
     },
     async (jobs): Promise<JobResult[]> => {
-      // One query reads the whole batch's alerts; an alert it could not read (the query failed)
-      // is read again by processAlert, whose error then fails only that job.
-      const loaded = await loadAlerts(
-        deps.db,
+      const started = performance.now();
+      const settled = await processAlerts(
+        deps,
         jobs.map((job) => job.data.alertId),
-      ).catch(() => new Map<string, undefined>());
+      );
       return Promise.all(
         jobs.map(async (job): Promise<JobResult> => {
-          const started = performance.now();
+          const alertId = job.data.alertId;
+          const settlement = settled.get(alertId) ?? {
+            error: new Error(`alert ${alertId} was not processed`),
+          };
           try {
-            const result = await processAlert(deps, job.data.alertId, loaded.get(job.data.alertId));
+            if ('error' in settlement) throw settlement.error;
+            const { result } = settlement;
             if (result === 'refund-failed') {
               deps.metrics.increment('processing.refund_failed');
               deps.logger.warn(
-                { alertId: job.data.alertId },
+                { alertId },
                 'the PSP refused the refund; the alert waits for an agent (POST /api/v6/alerts/:id/outcome)',
               );
             }
-            if (result === 'held-for-agent')
-              await revisitWhenHoldEnds(queue, deps, job.data.alertId);
+            if (result === 'held-for-agent') await revisitWhenHoldEnds(queue, deps, alertId);
             deps.metrics.histogram('processing.latency', performance.now() - started, [
               `result:${result}`,
             ]);
@@ -58,7 +61,7 @@ export async function startAlertWorker(
           } catch (error) {
             deps.metrics.increment('processing.errors');
             deps.logger.warn(
-              { err: error, alertId: job.data.alertId },
+              { err: error, alertId },
               'alert processing failed; the job will be retried',
             );
             return {

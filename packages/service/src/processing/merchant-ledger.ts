@@ -1,5 +1,5 @@
 import type { MerchantTransaction } from '@mastercom/contracts';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 
 /** What matching needs to know about an alert. */
@@ -29,12 +29,14 @@ export interface LedgerMatch {
 }
 
 /**
- * The port through which processing finds the merchant transaction an alert is about. The default
- * implementation reads the `merchant_transactions` table; a merchant with its own order system
- * implements this interface over its API instead.
+ * The port through which processing finds the merchant transactions alerts are about, a batch at
+ * a time (the worker takes its jobs ten at a time; one lookup for all of them is one round trip).
+ * The default implementation reads the `merchant_transactions` table; a merchant with its own
+ * order system implements this interface over its API instead.
  */
 export interface MerchantLedger {
-  findMatch(alert: MatchableAlert, trx?: Transaction<Database>): Promise<LedgerMatch | undefined>;
+  /** One entry per alert, in the same order: its match, or undefined when nothing matched. */
+  findMatches(alerts: readonly MatchableAlert[]): Promise<(LedgerMatch | undefined)[]>;
 }
 
 /**
@@ -50,39 +52,56 @@ export class PostgresMerchantLedger implements MerchantLedger {
     private readonly windowHours: number,
   ) {}
 
-  async findMatch(
-    alert: MatchableAlert,
-    trx?: Transaction<Database>,
-  ): Promise<LedgerMatch | undefined> {
-    const db = trx ?? this.db;
-    if (alert.acquirerReferenceNumber !== null) {
-      const byArn = await db
-        .selectFrom('merchant_transactions')
-        .select(LEDGER_COLUMNS)
-        .where('acquirer_reference_number', '=', alert.acquirerReferenceNumber)
-        .executeTakeFirst();
-      if (byArn) return { transaction: toLedger(byArn), method: 'arn' };
+  async findMatches(alerts: readonly MatchableAlert[]): Promise<(LedgerMatch | undefined)[]> {
+    if (alerts.length === 0) return [];
+    const wanted = alerts.map((alert, index) => ({
+      ord: index,
+      arn: alert.acquirerReferenceNumber,
+      // Stored as the 6-digit BIN, so 6- and 8-digit BINs from either side compare equal.
+      card_bin: alert.cardBin?.slice(0, 6) ?? null,
+      card_last4: alert.cardLast4,
+      currency: alert.amount.currencyCode,
+      amount: alert.amount.value,
+      auth_code: alert.authCode,
+      at: alert.transactionAt?.toISOString() ?? null,
+      descriptor: alert.merchantDescriptor,
+    }));
+    // For each alert the ARN candidate (rank 0) and the best card candidate (rank 1), the better
+    // of the two kept; both lookups use their indexes and return at most one row each.
+    const result = await sql<LedgerRow & { ord: number; method: LedgerMatch['method'] }>`
+      SELECT found.*, wanted.ord
+        FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS wanted (
+               ord int, arn text, card_bin text, card_last4 text, currency text, amount numeric,
+               auth_code text, at timestamptz, descriptor text)
+        CROSS JOIN LATERAL (
+          SELECT * FROM (
+            (SELECT 0 AS rank, 'arn' AS method, ${LEDGER_SELECT}
+               FROM merchant_transactions
+              WHERE wanted.arn IS NOT NULL AND acquirer_reference_number = wanted.arn
+              LIMIT 1)
+            UNION ALL
+            (SELECT 1 AS rank, 'card_amount_time' AS method, ${LEDGER_SELECT}
+               FROM merchant_transactions
+              WHERE card_bin = wanted.card_bin
+                AND card_last4 = wanted.card_last4
+                AND amount_currency = wanted.currency
+                AND amount_value = wanted.amount
+                AND transaction_at BETWEEN wanted.at - make_interval(hours => ${this.windowHours})
+                                       AND wanted.at + make_interval(hours => ${this.windowHours})
+                AND (wanted.auth_code IS NULL OR auth_code = wanted.auth_code)
+              ORDER BY (descriptor IS NOT DISTINCT FROM wanted.descriptor) DESC,
+                       abs(extract(epoch FROM transaction_at - wanted.at))
+              LIMIT 1)
+          ) AS candidates
+          ORDER BY rank
+          LIMIT 1
+        ) AS found
+    `.execute(this.db);
+    const matches: (LedgerMatch | undefined)[] = alerts.map(() => undefined);
+    for (const row of result.rows) {
+      matches[row.ord] = { transaction: toLedger(row), method: row.method };
     }
-    if (alert.cardBin === null || alert.cardLast4 === null || alert.transactionAt === null)
-      return undefined;
-    let query = db
-      .selectFrom('merchant_transactions')
-      .select(LEDGER_COLUMNS)
-      .where('card_bin', '=', alert.cardBin.slice(0, 6))
-      .where('card_last4', '=', alert.cardLast4)
-      .where('amount_currency', '=', alert.amount.currencyCode)
-      .where('amount_value', '=', String(alert.amount.value))
-      .where(
-        sql<boolean>`transaction_at BETWEEN ${alert.transactionAt}::timestamptz - make_interval(hours => ${this.windowHours})
-                                      AND ${alert.transactionAt}::timestamptz + make_interval(hours => ${this.windowHours})`,
-      );
-    if (alert.authCode !== null) query = query.where('auth_code', '=', alert.authCode);
-    const candidate = await query
-      .orderBy(sql`(descriptor IS NOT DISTINCT FROM ${alert.merchantDescriptor})`, 'desc')
-      .orderBy(sql`abs(extract(epoch FROM transaction_at - ${alert.transactionAt}::timestamptz))`)
-      .limit(1)
-      .executeTakeFirst();
-    return candidate ? { transaction: toLedger(candidate), method: 'card_amount_time' } : undefined;
+    return matches;
   }
 }
 
@@ -95,6 +114,9 @@ const LEDGER_COLUMNS = [
   'refunded_value',
   'amount_currency',
 ] as const;
+const LEDGER_SELECT = sql.raw(LEDGER_COLUMNS.join(', '));
+
+type LedgerRow = Parameters<typeof toLedger>[0];
 
 /** The matched transaction as it stands now (refunds since the match included). */
 export async function loadLedgerTransaction(

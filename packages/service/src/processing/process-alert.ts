@@ -2,11 +2,21 @@ import { minorUnits } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
-import { transition } from './alert-state-machine.js';
-import { decide, type DecisionPolicy } from './decision-rules.js';
-import { loadLedgerTransaction, type LedgerMatch, type MerchantLedger } from './merchant-ledger.js';
-import { RefundNotConfirmedError, type RefundGateway } from './refund-gateway.js';
-import { recordRuleOutcome } from './rule-outcome-recording.js';
+import { IllegalTransitionError } from './alert-state-machine.js';
+import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
+import { recordMatches } from './match-recording.js';
+import {
+  loadLedgerTransaction,
+  type LedgerMatch,
+  type MatchableAlert,
+  type MerchantLedger,
+} from './merchant-ledger.js';
+import {
+  RefundNotConfirmedError,
+  type RefundGateway,
+  type RefundResult,
+} from './refund-gateway.js';
+import { recordRuleOutcomes, type RuleOutcomeInput } from './rule-outcome-recording.js';
 
 export interface ProcessAlertDeps {
   db: Kysely<Database>;
@@ -25,55 +35,136 @@ export type ProcessResult =
   /** The PSP refused the refund for good; the alert stays MATCHED for an agent to decide. */
   | 'refund-failed';
 
-/**
- * Works one alert from where it stands: RECEIVED -> MATCHED | UNMATCHED -> (ACTIONED) ->
- * OUTCOME_PENDING. Each step commits on its own, so a crash resumes from the last committed
- * status; the only external call, the refund, is idempotent on the alert id. Throws to have the
- * job retried (refund not confirmed, database trouble).
- */
+/** What became of one alert of a batch: a result, or the error that has its job retried. */
+export type ProcessSettlement = { result: ProcessResult } | { error: unknown };
+
+/** Works one alert from where it stands; see `processAlerts`. Throws to have the job retried. */
 export async function processAlert(
   deps: ProcessAlertDeps,
   alertId: string,
-  /** The alert's row when the caller read it with others of its batch; read here otherwise. */
-  loaded?: AlertRow,
 ): Promise<ProcessResult> {
-  const now = deps.now ?? (() => new Date());
-  let alert = loaded ?? (await loadAlerts(deps.db, [alertId])).get(alertId);
-  if (alert === undefined) throw new Error(`alert ${alertId} has a job but no row`);
+  const settlement = (await processAlerts(deps, [alertId])).get(alertId);
+  if (settlement === undefined) throw new Error(`alert ${alertId} was not processed`);
+  if ('error' in settlement) throw settlement.error;
+  return settlement.result;
+}
 
-  let matchedNow: LedgerMatch | undefined;
-  if (alert.status === 'RECEIVED') {
-    const match = await deps.ledger.findMatch({
-      acquirerReferenceNumber: alert.acquirer_reference_number,
-      cardBin: alert.card_bin,
-      cardLast4: alert.card_last4,
-      amount: { value: Number(alert.amount_value), currencyCode: alert.amount_currency },
-      authCode: typeof alert.payload.authCode === 'string' ? alert.payload.authCode : null,
-      transactionAt: alert.transaction_timestamp_utc,
-      merchantDescriptor: alert.merchant_descriptor,
-    });
-    alert = await recordMatch(deps.db, alert, match);
-    matchedNow = match;
+/**
+ * Works a batch of alerts from where each stands: RECEIVED -> MATCHED | UNMATCHED -> (ACTIONED) ->
+ * OUTCOME_PENDING. Each stage commits on its own, so a crash resumes every alert from its last
+ * committed status; the only external call, the refund, is idempotent on the alert id. The batch
+ * shares its round trips (one read, one ledger lookup, one statement recording the matches, one
+ * recording the decisions) while each alert settles on its own: a refund the PSP has not confirmed,
+ * or an alert another worker moved first, fails that alert's job alone. A database error in a
+ * shared statement fails the alerts it was for, which are retried.
+ */
+export async function processAlerts(
+  deps: ProcessAlertDeps,
+  alertIds: readonly string[],
+): Promise<Map<string, ProcessSettlement>> {
+  const now = deps.now ?? (() => new Date());
+  const settled = new Map<string, ProcessSettlement>();
+  const fail = (alertId: string, error: unknown) => settled.set(alertId, { error });
+  const done = (alertId: string, result: ProcessResult) => settled.set(alertId, { result });
+  const failAll = (alerts: readonly AlertRow[], error: unknown) => {
+    for (const alert of alerts) fail(alert.alert_id, error);
+  };
+
+  let loaded: Map<string, AlertRow>;
+  try {
+    loaded = await loadAlerts(deps.db, alertIds);
+  } catch (error) {
+    for (const alertId of alertIds) fail(alertId, error);
+    return settled;
+  }
+  const alerts: AlertRow[] = [];
+  for (const alertId of new Set(alertIds)) {
+    const alert = loaded.get(alertId);
+    if (alert === undefined) fail(alertId, new Error(`alert ${alertId} has a job but no row`));
+    else alerts.push(alert);
   }
 
+  // Match the new ones together and record every verdict in one statement.
+  const fresh = alerts.filter((alert) => alert.status === 'RECEIVED');
+  const matchedNow = new Map<string, LedgerMatch>();
+  const current = new Map(alerts.map((alert) => [alert.alert_id, alert]));
+  if (fresh.length > 0) {
+    try {
+      const matches = await deps.ledger.findMatches(fresh.map((alert) => matchableOf(alert)));
+      const moved = await recordMatches(
+        deps.db,
+        fresh.map((alert, index) => ({ alertId: alert.alert_id, match: matches[index] })),
+      );
+      fresh.forEach((alert, index) => {
+        const row = moved.get(alert.alert_id);
+        const match = matches[index];
+        if (row === undefined) {
+          // Another worker moved it first; the retry finds it where that worker left it.
+          current.delete(alert.alert_id);
+          fail(alert.alert_id, new IllegalTransitionError(alert.alert_id, 'unknown', 'MATCHED'));
+          return;
+        }
+        current.set(alert.alert_id, row);
+        if (match !== undefined) matchedNow.set(alert.alert_id, match);
+      });
+    } catch (error) {
+      failAll(fresh, error);
+      for (const alert of fresh) current.delete(alert.alert_id);
+    }
+  }
+
+  // Decide each alert; the refunds go to the PSP concurrently.
+  const decided = await Promise.all(
+    [...current.values()].map(async (alert) => {
+      try {
+        const step = await decideOne(deps, alert, matchedNow.get(alert.alert_id), now);
+        if ('result' in step) done(alert.alert_id, step.result);
+        return 'record' in step ? step.record : undefined;
+      } catch (error) {
+        fail(alert.alert_id, error);
+        return undefined;
+      }
+    }),
+  );
+  const toRecord = decided.filter((input) => input !== undefined);
+  if (toRecord.length === 0) return settled;
+  try {
+    const moved = await recordRuleOutcomes(deps.db, toRecord);
+    for (const input of toRecord) {
+      const alertId = input.alert.alert_id;
+      if (moved.has(alertId)) done(alertId, 'outcome-recorded');
+      else fail(alertId, new IllegalTransitionError(alertId, 'unknown', 'OUTCOME_PENDING'));
+    }
+  } catch (error) {
+    failAll(
+      toRecord.map((input) => input.alert),
+      error,
+    );
+  }
+  return settled;
+}
+
+/**
+ * One alert's decision: a result that needs no write (held, already processed, refund refused),
+ * or the outcome to record. Throws when the PSP has not confirmed the refund.
+ */
+async function decideOne(
+  deps: ProcessAlertDeps,
+  alert: AlertRow,
+  matchedNow: LedgerMatch | undefined,
+  now: () => Date,
+): Promise<{ result: ProcessResult } | { record: RuleOutcomeInput }> {
   const status = alert.status as AlertStatus;
   if (status === 'UNMATCHED') {
     if (now().getTime() - alert.received_at.getTime() < deps.unmatchedHoldMs)
-      return 'held-for-agent';
+      return { result: 'held-for-agent' };
     const decision = decide(
       { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction: undefined },
       deps.policy,
     );
-    await recordRuleOutcome(deps.db, {
-      alert,
-      from: 'UNMATCHED',
-      decision,
-      refund: undefined,
-      at: now(),
-    });
-    return 'outcome-recorded';
+    return { record: { alert, from: 'UNMATCHED', decision, refund: undefined, at: now() } };
   }
-  if (status !== 'MATCHED') return 'already-processed';
+  if (status !== 'MATCHED') return { result: 'already-processed' };
 
   // The transaction matched a moment ago is as fresh as a second read of it; an alert resumed in
   // MATCHED (after a crash or a PSP retry) reads its transaction again.
@@ -83,24 +174,17 @@ export async function processAlert(
       : matchedNow?.transaction.transactionId === alert.matched_transaction_id
         ? matchedNow.transaction
         : await loadLedgerTransaction(deps.db, alert.matched_transaction_id);
-  const decision = decide(
+  const decision: Decision = decide(
     { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction },
     deps.policy,
   );
   if (decision.action === 'none') {
-    await recordRuleOutcome(deps.db, {
-      alert,
-      from: 'MATCHED',
-      decision,
-      refund: undefined,
-      at: now(),
-    });
-    return 'outcome-recorded';
+    return { record: { alert, from: 'MATCHED', decision, refund: undefined, at: now() } };
   }
   if (transaction === undefined)
-    throw new Error(`alert ${alertId} decided ${decision.rule} without a transaction`);
-  const refund = await deps.refunds.refund({
-    alertId,
+    throw new Error(`alert ${alert.alert_id} decided ${decision.rule} without a transaction`);
+  const refund: RefundResult = await deps.refunds.refund({
+    alertId: alert.alert_id,
     transactionId: transaction.transactionId,
     amount: {
       value: refundableValue(
@@ -115,38 +199,28 @@ export async function processAlert(
   // that and SUCCEEDED are final. PENDING is retried with the same idempotency key. FAILED is
   // final too: the PSP keeps it under that key, so retrying cannot help, and the alert waits in
   // MATCHED (visible in the deadline buckets) for an agent's decision.
-  if (refund.status === 'FAILED') return 'refund-failed';
+  if (refund.status === 'FAILED') return { result: 'refund-failed' };
   if (refund.status === 'PENDING') {
-    throw new RefundNotConfirmedError(alertId, refund.status, `PSP refund ${refund.refundId}`);
+    throw new RefundNotConfirmedError(
+      alert.alert_id,
+      refund.status,
+      `PSP refund ${refund.refundId}`,
+    );
   }
-  await recordRuleOutcome(deps.db, { alert, from: 'MATCHED', decision, refund, at: now() });
-  return 'outcome-recorded';
+  return { record: { alert, from: 'MATCHED', decision, refund, at: now() } };
 }
 
-/** One statement: the move to MATCHED or UNMATCHED, the matched transaction and the event. */
-async function recordMatch(
-  db: Kysely<Database>,
-  alert: AlertRow,
-  match: LedgerMatch | undefined,
-): Promise<AlertRow> {
-  return transition(db, {
-    alertId: alert.alert_id,
-    from: 'RECEIVED',
-    to: match ? 'MATCHED' : 'UNMATCHED',
-    actor: 'rule',
-    reason: match
-      ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
-      : 'no merchant transaction matched',
-    ...(match
-      ? {
-          detail: { transactionId: match.transaction.transactionId, method: match.method },
-          set: {
-            matched_transaction_id: match.transaction.transactionId,
-            match_method: match.method,
-          },
-        }
-      : {}),
-  });
+/** What the ledger needs to know about an alert to find its transaction. */
+function matchableOf(alert: AlertRow): MatchableAlert {
+  return {
+    acquirerReferenceNumber: alert.acquirer_reference_number,
+    cardBin: alert.card_bin,
+    cardLast4: alert.card_last4,
+    amount: amountOf(alert),
+    authCode: typeof alert.payload.authCode === 'string' ? alert.payload.authCode : null,
+    transactionAt: alert.transaction_timestamp_utc,
+    merchantDescriptor: alert.merchant_descriptor,
+  };
 }
 
 /** The rows of several alerts in one query, by id (ids without a row are absent). */
@@ -158,7 +232,7 @@ export async function loadAlerts(
   const rows = await db
     .selectFrom('alerts')
     .selectAll()
-    .where('alert_id', 'in', alertIds)
+    .where('alert_id', 'in', [...alertIds])
     .execute();
   return new Map(rows.map((row) => [row.alert_id, row]));
 }

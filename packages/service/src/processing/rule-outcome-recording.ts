@@ -16,23 +16,112 @@ export interface RuleOutcomeInput {
 }
 
 /**
- * Records a rule's decision in one statement, the worker's last write for an alert: the refund row
- * and the ledger's refunded amount (when money moved), the move to OUTCOME_PENDING with one trail
- * event per step (MATCHED -> ACTIONED -> OUTCOME_PENDING when refunded or voided), and the outcome
- * row the dispatcher sends. One statement is one round trip and atomic on its own, where the same
- * writes as a transaction took up to six.
- *
- * Every write hangs off the conditional move of the alert, which comes first and takes the row
- * lock: a second worker that reaches this point for the same alert waits for the first, then finds
- * the status gone, writes nothing (no second refund row, no second ledger raise, no second
- * outcome) and gets IllegalTransitionError.
+ * Records a rule's decision for one alert; throws IllegalTransitionError when the alert is no
+ * longer where the decision found it (another worker recorded it first), having written nothing.
  */
 export async function recordRuleOutcome(
   db: Kysely<Database>,
   input: RuleOutcomeInput,
 ): Promise<void> {
+  const moved = await recordRuleOutcomes(db, [input]);
+  if (moved.has(input.alert.alert_id)) return;
+  const current = await db
+    .selectFrom('alerts')
+    .select('status')
+    .where('alert_id', '=', input.alert.alert_id)
+    .executeTakeFirst();
+  throw new IllegalTransitionError(
+    input.alert.alert_id,
+    (current?.status as AlertStatus | undefined) ?? 'unknown',
+    'OUTCOME_PENDING',
+  );
+}
+
+/**
+ * Records the rules' decisions for a batch of alerts in one statement, the worker's last write for
+ * each: the refund rows and the ledger's refunded amounts (when money moved), the moves to
+ * OUTCOME_PENDING with one trail event per step (MATCHED -> ACTIONED -> OUTCOME_PENDING when
+ * refunded or voided), and the outcome rows the dispatcher sends. Returns the ids of the alerts it
+ * moved. One statement is one round trip and atomic on its own, where the same writes for one
+ * alert as a transaction took up to six.
+ *
+ * Every write hangs off the conditional move of its alert, which comes first and takes the row
+ * lock: a second worker that reaches this point for the same alert waits for the first, then finds
+ * the status gone and writes nothing for it (no second refund row, no second ledger raise, no
+ * second outcome); that alert is missing from the result. The ledger is raised by the sum of the
+ * refund rows this statement created per transaction, so two alerts about one transaction in a
+ * batch both count, and each refund counts once.
+ */
+export async function recordRuleOutcomes(
+  db: Kysely<Database>,
+  inputs: readonly RuleOutcomeInput[],
+): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const prepared = inputs.map((input) => prepare(input));
+  const decided = prepared.map((rows) => rows.decided);
+  const steps = prepared.flatMap((rows) => rows.steps);
+  const at = new Date(Math.max(...inputs.map((input) => input.at.getTime())));
+  const result = await sql<{ alert_id: string }>`
+    WITH decided AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(decided)}::jsonb) AS d (
+        alert_id text, from_status text, outcome jsonb, transaction_id text, refund_value numeric,
+        refund_currency text, refund_status text, psp_refund_id text)
+    ),
+    step AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) AS s (
+        alert_id text, ord int, from_status text, to_status text, reason text)
+    ),
+    moved AS (
+      UPDATE alerts SET status = 'OUTCOME_PENDING', updated_at = ${at}
+        FROM decided
+       WHERE alerts.alert_id = decided.alert_id AND alerts.status = decided.from_status
+      RETURNING alerts.alert_id
+    ),
+    recorded AS (
+      INSERT INTO alert_refunds
+             (alert_id, transaction_id, amount_value, amount_currency, status, psp_refund_id)
+      SELECT decided.alert_id, decided.transaction_id, decided.refund_value,
+             decided.refund_currency, decided.refund_status, decided.psp_refund_id
+        FROM decided JOIN moved ON moved.alert_id = decided.alert_id
+       WHERE decided.refund_status IS NOT NULL
+      ON CONFLICT (alert_id) DO NOTHING
+      RETURNING transaction_id, amount_value, status
+    ),
+    ledger AS (
+      UPDATE merchant_transactions
+         SET refunded_value = refunded_value + refunded.total, updated_at = ${at}
+        FROM (SELECT transaction_id, sum(amount_value) AS total
+                FROM recorded WHERE status = 'SUCCEEDED' GROUP BY transaction_id) AS refunded
+       WHERE merchant_transactions.transaction_id = refunded.transaction_id
+    ),
+    event AS (
+      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
+      SELECT step.alert_id, step.from_status, step.to_status, 'rule', step.reason
+        FROM step JOIN moved ON moved.alert_id = step.alert_id
+       ORDER BY step.alert_id, step.ord
+    ),
+    outcome AS (
+      INSERT INTO alert_outcomes (alert_id, outcome, decided_by, state)
+      SELECT decided.alert_id, decided.outcome, 'rule', 'PENDING'
+        FROM decided JOIN moved ON moved.alert_id = decided.alert_id
+    )
+    SELECT alert_id FROM moved
+  `.execute(db);
+  return new Set(result.rows.map((row) => row.alert_id));
+}
+
+interface TrailStep {
+  from_status: AlertStatus;
+  to_status: AlertStatus;
+  reason: string;
+}
+
+/**
+ * One alert's rows for the statement: its decision (with the Outcome API item) and its trail
+ * steps, each step checked against the state machine's allowed moves.
+ */
+function prepare(input: RuleOutcomeInput) {
   const { alert, decision, refund, at } = input;
-  const steps = trailSteps(input);
   const outcome = buildOutcome({
     alertId: alert.alert_id,
     amount: { value: Number(alert.amount_value), currencyCode: alert.amount_currency },
@@ -40,91 +129,33 @@ export async function recordRuleOutcome(
     refund,
     now: at,
   });
-  const finalReason = `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`;
-  const reasons = steps.map((step) =>
-    step.to === 'ACTIONED'
-      ? `${decision.action === 'void' ? 'voided' : 'refunded'} through the PSP (${refund?.status ?? ''}, ${refund?.refundId ?? ''})`
-      : finalReason,
-  );
-
-  // The ledger is raised only for a refund row this statement created, so each refund counts once.
-  const refundWrites =
-    refund === undefined
-      ? sql``
-      : sql`,
-      recorded AS (
-        INSERT INTO alert_refunds
-               (alert_id, transaction_id, amount_value, amount_currency, status, psp_refund_id)
-        SELECT alert_id, ${alert.matched_transaction_id ?? ''}, ${refund.amount.value},
-               ${refund.amount.currencyCode}, ${refund.status}, ${refund.refundId}
-          FROM moved
-        ON CONFLICT (alert_id) DO NOTHING
-        RETURNING alert_id
-      ),
-      ledger AS (
-        UPDATE merchant_transactions
-           SET refunded_value = refunded_value + ${refund.amount.value}, updated_at = ${at}
-         WHERE transaction_id = ${alert.matched_transaction_id ?? ''}
-           AND ${refund.status === 'SUCCEEDED'}
-           AND EXISTS (SELECT 1 FROM recorded)
-      )`;
-  const events = sql.join(
-    steps.map(
-      (step, index) =>
-        sql`(${index}::int, ${step.from}, ${step.to}, ${reasons[index] ?? finalReason})`,
-    ),
-  );
-
-  const result = await sql<{ alert_id: string }>`
-    WITH moved AS (
-      UPDATE alerts SET status = 'OUTCOME_PENDING', updated_at = ${at}
-       WHERE alert_id = ${alert.alert_id} AND status = ${input.from}
-      RETURNING alert_id
-    )${refundWrites},
-    events AS (
-      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
-      SELECT moved.alert_id, step.from_status, step.to_status, 'rule', step.reason
-        FROM moved CROSS JOIN (VALUES ${events}) AS step (ord, from_status, to_status, reason)
-       ORDER BY step.ord
-    ),
-    outcome AS (
-      INSERT INTO alert_outcomes (alert_id, outcome, decided_by, state)
-      SELECT alert_id, ${JSON.stringify(outcome)}::jsonb, 'rule', 'PENDING' FROM moved
-    )
-    SELECT alert_id FROM moved
-  `.execute(db);
-
-  if (result.rows.length === 0) {
-    const current = await db
-      .selectFrom('alerts')
-      .select('status')
-      .where('alert_id', '=', alert.alert_id)
-      .executeTakeFirst();
-    throw new IllegalTransitionError(
-      alert.alert_id,
-      (current?.status as AlertStatus | undefined) ?? 'unknown',
-      'OUTCOME_PENDING',
-    );
-  }
-}
-
-interface TrailStep {
-  from: AlertStatus;
-  to: AlertStatus;
-}
-
-/** The moves the statement makes, each checked against the state machine's allowed moves. */
-function trailSteps(input: RuleOutcomeInput): TrailStep[] {
+  const decidedReason = `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`;
   const steps: TrailStep[] =
-    input.refund === undefined
-      ? [{ from: input.from, to: 'OUTCOME_PENDING' }]
+    refund === undefined
+      ? [{ from_status: input.from, to_status: 'OUTCOME_PENDING', reason: decidedReason }]
       : [
-          { from: input.from, to: 'ACTIONED' },
-          { from: 'ACTIONED', to: 'OUTCOME_PENDING' },
+          {
+            from_status: input.from,
+            to_status: 'ACTIONED',
+            reason: `${decision.action === 'void' ? 'voided' : 'refunded'} through the PSP (${refund.status}, ${refund.refundId})`,
+          },
+          { from_status: 'ACTIONED', to_status: 'OUTCOME_PENDING', reason: decidedReason },
         ];
   for (const step of steps) {
-    if (!canTransition(step.from, step.to))
-      throw new IllegalTransitionError(input.alert.alert_id, step.from, step.to);
+    if (!canTransition(step.from_status, step.to_status))
+      throw new IllegalTransitionError(alert.alert_id, step.from_status, step.to_status);
   }
-  return steps;
+  return {
+    decided: {
+      alert_id: alert.alert_id,
+      from_status: input.from,
+      outcome,
+      transaction_id: refund === undefined ? null : (alert.matched_transaction_id ?? ''),
+      refund_value: refund?.amount.value ?? null,
+      refund_currency: refund?.amount.currencyCode ?? null,
+      refund_status: refund?.status ?? null,
+      psp_refund_id: refund?.refundId ?? null,
+    },
+    steps: steps.map((step, ord) => ({ alert_id: alert.alert_id, ord, ...step })),
+  };
 }

@@ -7,6 +7,7 @@ import {
 import { transactionForAlert } from '@mastercom/contracts/fixtures';
 import {
   IllegalTransitionError,
+  processAlerts,
   recordRuleOutcome,
   RefundNotConfirmedError,
   transition,
@@ -315,6 +316,68 @@ describe('processAlert when the PSP does not confirm the refund', () => {
     expect(decided.status).toBe(202);
     expect(await processing.process(alert.alertId)).toBe('already-processed');
     expect(pspRequests(alert.alertId)).toHaveLength(2);
+  });
+});
+
+describe('processAlerts, a batch as the worker takes it', () => {
+  it('settles each alert on its own and counts two refunds of one transaction in its ledger', async () => {
+    const refunded = usdAlert(3030);
+    const unmatched = usdAlert(3031, { acquirerReferenceNumber: undefined, cardLast4: '3031' });
+    // Two alerts about one transaction, found by its ARN.
+    const sharedArn = '74123456789012345678901';
+    const first = usdAlert(3032, { value: 100, acquirerReferenceNumber: sharedArn });
+    const second = usdAlert(3033, { value: 100, acquirerReferenceNumber: sharedArn });
+    const decidedBefore = usdAlert(3034, { acquirerReferenceNumber: undefined, cardLast4: '3034' });
+    await storeAlerts(t, [refunded, unmatched, first, second, decidedBefore]);
+    const [refundedTx, sharedTx] = [
+      transactionForAlert(refunded, {
+        transactionAt: (await storedTransactionAt(t, refunded.alertId)).toISOString(),
+        fulfilment: 'NOT_FULFILLED',
+      }),
+      transactionForAlert(first, {
+        transactionId: 'tx_shared_3032',
+        amount: { value: 300, currencyCode: 'USD' },
+        transactionAt: (await storedTransactionAt(t, first.alertId)).toISOString(),
+        fulfilment: 'NOT_FULFILLED',
+      }),
+    ];
+    await importTransactions(t, [refundedTx, sharedTx]);
+    expect(await processing.process(decidedBefore.alertId)).toBe('outcome-recorded');
+
+    const settled = await processAlerts(processing.deps(), [
+      refunded.alertId,
+      unmatched.alertId,
+      first.alertId,
+      second.alertId,
+      decidedBefore.alertId,
+      'ALERT-WITHOUT-A-ROW',
+    ]);
+
+    expect(Object.fromEntries(settled)).toEqual({
+      [refunded.alertId]: { result: 'outcome-recorded' },
+      [unmatched.alertId]: { result: 'outcome-recorded' },
+      [first.alertId]: { result: 'outcome-recorded' },
+      [second.alertId]: { result: 'outcome-recorded' },
+      [decidedBefore.alertId]: { result: 'already-processed' },
+      'ALERT-WITHOUT-A-ROW': { error: new Error('alert ALERT-WITHOUT-A-ROW has a job but no row') },
+    });
+    await expectTrail(refunded.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(unmatched.alertId, ['RECEIVED', 'UNMATCHED', 'OUTCOME_PENDING']);
+    await expectTrail(first.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(second.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    expect((await storedOutcome(unmatched.alertId)).outcome).toBe('NOT_FOUND');
+    expect(await refundedValue(t, refundedTx.transactionId)).toBe('150.000');
+    expect(pspRefundsFor(sharedTx.transactionId)).toHaveLength(2);
+    expect(await refundedValue(t, sharedTx.transactionId)).toBe('200.000');
+    for (const alert of [first, second]) {
+      expect(await alertState(t, alert.alertId)).toMatchObject({
+        matched_transaction_id: sharedTx.transactionId,
+        match_method: 'arn',
+      });
+      expect(await refundRows(t, alert.alertId)).toEqual([
+        expect.objectContaining({ amount_value: '100.000', status: 'SUCCEEDED' }),
+      ]);
+    }
   });
 });
 
