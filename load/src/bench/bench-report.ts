@@ -16,6 +16,8 @@ const latency = z.object({
 const cpu = z.object({
   /** Cores used on average over the phase, per process group (1.0 = one core fully busy). */
   service: z.number().nonnegative(),
+  /** The busiest of the service's processes (each runs its JavaScript on one core). */
+  serviceBusiestProcess: z.number().nonnegative(),
   postgres: z.number().nonnegative(),
   loadGenerator: z.number().nonnegative(),
   /** Share of the phase in which some task waited for a core (PSI cpu "some"), machine-wide. */
@@ -129,6 +131,11 @@ export const benchReportSchema = z.object({
     pendingAtEnd: z.number().int().nonnegative(),
     pendingByStatus: z.record(z.string(), z.number().int().nonnegative()),
     latencyMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+    /** The two halves of that latency: receipt to decision (worker), decision to sent (dispatcher). */
+    stagesMs: z.object({
+      decided: z.object({ p50: z.number(), p99: z.number() }),
+      sentAfterDecision: z.object({ p50: z.number(), p99: z.number() }),
+    }),
     queueLag: z.object({
       maxBacklog: z.number().int().nonnegative(),
       maxOldestPendingMs: z.number().nonnegative(),

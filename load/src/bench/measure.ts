@@ -60,7 +60,7 @@ export async function persistenceOf(
 
 /** CPU of the service, PostgreSQL and the bench itself (autocannon) over one phase. */
 export class PhaseCpu {
-  private readonly service: CpuMeter;
+  private readonly service: CpuMeter[];
   private readonly postgres: CpuMeter;
   private readonly generator = new CpuMeter(() => Promise.resolve([process.pid]));
   private readonly cpuStall = new PressureMeter('cpu');
@@ -68,13 +68,13 @@ export class PhaseCpu {
 
   /** `servicePids`: every process of the service in this phase (none for the database ceiling). */
   constructor(servicePids: readonly number[], postgresPort: number) {
-    this.service = new CpuMeter(() => Promise.resolve([...servicePids]));
+    this.service = servicePids.map((pid) => new CpuMeter(() => Promise.resolve([pid])));
     this.postgres = new CpuMeter(() => postgresPids(postgresPort));
   }
 
   async start(): Promise<void> {
     await Promise.all([
-      this.service.start(),
+      ...this.service.map((meter) => meter.start()),
       this.postgres.start(),
       this.generator.start(),
       this.cpuStall.start(),
@@ -83,14 +83,21 @@ export class PhaseCpu {
   }
 
   async stop(): Promise<CpuShare> {
-    const [service, postgres, loadGenerator, cpuStall, ioStall] = await Promise.all([
-      this.service.stop(),
+    const [services, postgres, loadGenerator, cpuStall, ioStall] = await Promise.all([
+      Promise.all(this.service.map((meter) => meter.stop())),
       this.postgres.stop(),
       this.generator.stop(),
       this.cpuStall.stop(),
       this.ioStall.stop(),
     ]);
-    return { service, postgres, loadGenerator, cpuStall, ioStall };
+    return {
+      service: services.reduce((sum, used) => sum + used, 0),
+      serviceBusiestProcess: Math.max(0, ...services),
+      postgres,
+      loadGenerator,
+      cpuStall,
+      ioStall,
+    };
   }
 }
 

@@ -68,6 +68,18 @@ export function summaryRows(report: BenchReport): string[][] {
       '',
     ],
     [
+      '  of which receipt to decision (worker) p50 / p99',
+      `${fixed(alertToOutcome.stagesMs.decided.p50, 0)} / ${fixed(alertToOutcome.stagesMs.decided.p99, 0)} ms`,
+      '',
+      '',
+    ],
+    [
+      '  and decision to sent (outcome dispatcher) p50 / p99',
+      `${fixed(alertToOutcome.stagesMs.sentAfterDecision.p50, 0)} / ${fixed(alertToOutcome.stagesMs.sentAfterDecision.p99, 0)} ms`,
+      '',
+      '',
+    ],
+    [
       'queue lag: peak backlog / oldest pending / drain',
       `${alertToOutcome.queueLag.maxBacklog} alerts / ${fixed(alertToOutcome.queueLag.maxOldestPendingMs / 1000)} s / ${fixed(alertToOutcome.queueLag.drainSeconds)} s`,
       '',

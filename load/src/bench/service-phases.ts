@@ -348,6 +348,24 @@ export async function measureAlertToOutcome(
                 WHERE a.alert_id LIKE $1) AS outcome_latency`,
       [`${traffic.prefix}%`],
     );
+    const stages = await client.query<{
+      decided_p50: number | null;
+      decided_p99: number | null;
+      sent_p50: number | null;
+      sent_p99: number | null;
+    }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_ms) AS decided_p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY decided_ms) AS decided_p99,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY sent_ms) AS sent_p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY sent_ms) AS sent_p99
+         FROM (SELECT extract(epoch FROM d.at - a.received_at)::float8 * 1000 AS decided_ms,
+                      extract(epoch FROM s.at - d.at)::float8 * 1000 AS sent_ms
+                 FROM alerts a
+                 JOIN alert_events d ON d.alert_id = a.alert_id AND d.to_status = 'OUTCOME_PENDING'
+                 JOIN alert_events s ON s.alert_id = a.alert_id AND s.to_status = 'OUTCOME_SENT'
+                WHERE a.alert_id LIKE $1) AS stage_latency`,
+      [`${traffic.prefix}%`],
+    );
     const statuses = await client.query<{ status: string; count: string }>(
       'SELECT status, count(*) AS count FROM alerts WHERE alert_id LIKE $1 GROUP BY status',
       [`${traffic.prefix}%`],
@@ -374,6 +392,13 @@ export async function measureAlertToOutcome(
         p50: row?.p50 ?? 0,
         p99: row?.p99 ?? 0,
         max: row?.max ?? 0,
+      },
+      stagesMs: {
+        decided: { p50: stages.rows[0]?.decided_p50 ?? 0, p99: stages.rows[0]?.decided_p99 ?? 0 },
+        sentAfterDecision: {
+          p50: stages.rows[0]?.sent_p50 ?? 0,
+          p99: stages.rows[0]?.sent_p99 ?? 0,
+        },
       },
       queueLag: {
         maxBacklog: Math.max(0, ...samples.map((sample) => sample.pending)),

@@ -5,6 +5,7 @@ import { BENCH_TARGETS, cpuDiagnosis } from './targets.js';
 
 const idle: CpuShare = {
   service: 0.3,
+  serviceBusiestProcess: 0.3,
   postgres: 0.2,
   loadGenerator: 0.1,
   cpuStall: 0.05,
@@ -21,14 +22,20 @@ describe('bench targets', () => {
 
 describe('cpuDiagnosis', () => {
   it('blames the event loop when the service uses a whole core', () => {
-    expect(cpuDiagnosis({ ...idle, service: 0.97 }, 2, [1, 1, 1])).toMatch(
-      /^the service's event loop/,
-    );
+    expect(
+      cpuDiagnosis({ ...idle, service: 0.97, serviceBusiestProcess: 0.97 }, 2, [1, 1, 1]),
+    ).toMatch(/^the service's event loop/);
+  });
+
+  it('does not blame an event loop when the service is two processes neither of which is busy', () => {
+    expect(
+      cpuDiagnosis({ ...idle, service: 0.9, serviceBusiestProcess: 0.5 }, 2, [1, 1, 1]),
+    ).not.toMatch(/event loop/);
   });
 
   it('points at bursts or outside work when tasks waited while the bench left cores idle', () => {
     expect(cpuDiagnosis({ ...idle, cpuStall: 0.4 }, 2, [5.5, 3, 3])).toMatch(
-      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*left 2.00 cores idle on average, so the waits came in bursts or from work outside the bench \(load average 5.50 3.00 3.00\)/,
+      /^an oversubscribed CPU: some runnable task waited for a core 40 % .*left 1.40 cores idle on average, so the waits came in bursts or from work outside the bench \(load average 5.50 3.00 3.00\)/,
     );
   });
 

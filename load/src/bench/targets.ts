@@ -44,8 +44,8 @@ export function cpuDiagnosis(
   const total = cpu.service + cpu.postgres + cpu.loadGenerator;
   const shares = `service ${cores(cpu.service)}, PostgreSQL ${cores(cpu.postgres)}, load generator ${cores(cpu.loadGenerator)} of ${machineCores} cores`;
   const load = loadAverage.map((value) => value.toFixed(2)).join(' ');
-  if (cpu.service >= SATURATED) {
-    return `the service's event loop: Node runs the service's JavaScript on one core and it used ${cores(cpu.service)} cores (${shares}); per request it verifies the HMAC, parses and validates JSON and writes a log line`;
+  if (cpu.serviceBusiestProcess >= SATURATED) {
+    return `the service's event loop: Node runs a process's JavaScript on one core and the busiest service process used ${cores(cpu.serviceBusiestProcess)} cores (${shares})`;
   }
   if (cpu.cpuStall >= STALLED) {
     // The bench's own processes can oversubscribe two cores by themselves (the service, its
@@ -136,7 +136,7 @@ export function evaluateTargets(measured: Measured): TargetResult[] {
         ? `; ${outcome.pendingAtEnd} alerts had no final outcome when the drain timeout ended`
         : '';
     if (lag.workerAlertsPerSecond < 0.95 * outcome.targetRate || outcome.pendingAtEnd > 0) {
-      return `the worker (WORKER_CONCURRENCY at its default of 4): it finished ${lag.workerAlertsPerSecond.toFixed(0)} alerts/s while ${outcome.targetRate}/s arrived, so the queue grew to ${lag.maxBacklog} alerts (oldest ${(lag.maxOldestPendingMs / 1000).toFixed(1)} s) and took ${lag.drainSeconds.toFixed(1)} s to drain${pending}; ${cpuDiagnosis(outcome.cpu, machineCores, load)}`;
+      return `the worker (at the service's default WORKER_CONCURRENCY): it finished ${lag.workerAlertsPerSecond.toFixed(0)} alerts/s while ${outcome.targetRate}/s arrived, so the queue grew to ${lag.maxBacklog} alerts (oldest ${(lag.maxOldestPendingMs / 1000).toFixed(1)} s) and took ${lag.drainSeconds.toFixed(1)} s to drain${pending}; ${cpuDiagnosis(outcome.cpu, machineCores, load)}`;
     }
     return `the outcome batching and queue polling intervals rather than throughput (queue peaked at ${lag.maxBacklog} alerts); ${cpuDiagnosis(outcome.cpu, machineCores, load)}`;
   };
