@@ -115,6 +115,7 @@ const environmentSchema = z
     ETHOCA_TIMEOUT_MS: integer(10_000, 100, 60_000),
     OUTCOME_BATCH_SIZE: integer(25, 1, 25),
     OUTCOME_FLUSH_INTERVAL_MS: integer(500, 50, 60_000),
+    OUTCOME_CONCURRENCY: integer(4, 1, 16),
     OUTCOME_LEASE_MS: integer(60_000, 1000, 3_600_000),
     OUTCOME_BACKOFF_BASE_MS: integer(1000, 10, 600_000),
     OUTCOME_BACKOFF_CAP_MS: integer(300_000, 100, 3_600_000),

@@ -15,6 +15,11 @@ import { retryDelayMs } from './retry-backoff.js';
 export interface OutcomeDispatcherOptions {
   /** At most 25 outcomes per Outcome API call. */
   batchSize: number;
+  /**
+   * Calls in flight at once while full batches are due (1 when not given). Each call has its own
+   * claim, and SKIP LOCKED keeps the claims apart, so no outcome is in two calls.
+   */
+  concurrency?: number;
   /** How often due outcomes are looked for when the last batch was not full. */
   flushIntervalMs: number;
   /** How long a claimed batch may be in flight before another dispatcher may re-send it. */
@@ -59,19 +64,43 @@ export class OutcomeDispatcher {
     await this.#running;
   }
 
-  /** Sends every due batch once; returns how many outcomes were attempted. */
+  /**
+   * Sends every due batch once; returns how many outcomes were attempted. One lane of calls runs
+   * while batches come back partly filled; each full batch opens another lane, up to
+   * `concurrency`, so a backlog drains with several calls in flight and an idle outbox costs one
+   * claim per interval. Resolves once every lane has ended; the first error is thrown then.
+   */
   async flush(): Promise<number> {
+    const concurrency = Math.max(1, this.options.concurrency ?? 1);
+    const lanes = new Set<Promise<void>>();
+    const errors: unknown[] = [];
     let attempted = 0;
-    for (;;) {
-      const batch = await claimDueOutcomes(this.deps.db, {
-        limit: this.options.batchSize,
-        leaseMs: this.options.leaseMs,
-      });
-      if (batch.length === 0) return attempted;
-      attempted += batch.length;
-      await this.#deliver(batch);
-      if (batch.length < this.options.batchSize || this.#stopped) return attempted;
-    }
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        const batch = await claimDueOutcomes(this.deps.db, {
+          limit: this.options.batchSize,
+          leaseMs: this.options.leaseMs,
+        });
+        if (batch.length === 0) return;
+        attempted += batch.length;
+        const full = batch.length === this.options.batchSize && !this.#stopped;
+        if (full && lanes.size < concurrency) open();
+        await this.#deliver(batch);
+        if (!full || this.#stopped) return;
+      }
+    };
+    const open = () => {
+      const running: Promise<void> = lane()
+        .catch((error: unknown) => {
+          errors.push(error);
+        })
+        .finally(() => lanes.delete(running));
+      lanes.add(running);
+    };
+    open();
+    while (lanes.size > 0) await Promise.all([...lanes]);
+    if (errors.length > 0) throw errors[0];
+    return attempted;
   }
 
   #schedule(delayMs: number): void {
@@ -130,8 +159,8 @@ export class OutcomeDispatcher {
         await this.#fail(claimed, 'FAILED', answer.description);
       }
     }
-    await markSent(this.deps.db, sent);
-    if (sent.length > 0) this.deps.metrics.increment('outcomes.sent', sent.length);
+    const settled = await markSent(this.deps.db, sent);
+    if (settled.size > 0) this.deps.metrics.increment('outcomes.sent', settled.size);
   }
 
   async #retry(

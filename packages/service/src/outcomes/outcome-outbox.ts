@@ -1,7 +1,7 @@
 import type { AlertOutcome } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
-import { transition, transitionMany } from '../processing/alert-state-machine.js';
+import { transition } from '../processing/alert-state-machine.js';
 
 export interface ClaimedOutcome {
   alertId: string;
@@ -52,35 +52,40 @@ export async function claimDueOutcomes(
 }
 
 /**
- * Ethoca holds these outcomes: the alerts are done. One transaction for the whole batch, so a
- * batch of 25 costs a few statements instead of a hundred round trips. Outcomes no longer
- * IN_FLIGHT (settled by another dispatcher whose lease overlapped) are left as they are.
+ * Ethoca holds these outcomes: the alerts are done. One statement for the whole batch (the
+ * outcome rows, the alerts' moves to OUTCOME_SENT and their events), so a batch of 25 is one round
+ * trip. Outcomes no longer IN_FLIGHT (settled by another dispatcher whose lease overlapped) are
+ * left as they are, and so are their alerts. Returns the ids it settled.
  */
 export async function markSent(
   db: Kysely<Database>,
   sent: readonly { alertId: string; reason: string }[],
-): Promise<void> {
-  if (sent.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('alert_outcomes')
-      .set({ state: 'SENT', sent_at: new Date(), last_error: null })
-      .where(
-        'alert_id',
-        'in',
-        sent.map((entry) => entry.alertId),
-      )
-      .where('state', '=', 'IN_FLIGHT')
-      .returning('alert_id')
-      .execute();
-    const settled = new Set(updated.map((row) => row.alert_id));
-    await transitionMany(trx, {
-      moves: sent.filter((entry) => settled.has(entry.alertId)),
-      from: 'OUTCOME_PENDING',
-      to: 'OUTCOME_SENT',
-      actor: 'system',
-    });
-  });
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const input = sent.map((entry) => ({ alert_id: entry.alertId, reason: entry.reason }));
+  const { rows } = await sql<{ alert_id: string }>`
+    WITH sent AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS s (alert_id text, reason text)
+    ),
+    settled AS (
+      UPDATE alert_outcomes SET state = 'SENT', sent_at = now(), last_error = NULL
+        FROM sent
+       WHERE alert_outcomes.alert_id = sent.alert_id AND alert_outcomes.state = 'IN_FLIGHT'
+      RETURNING alert_outcomes.alert_id, sent.reason
+    ),
+    moved AS (
+      UPDATE alerts SET status = 'OUTCOME_SENT', updated_at = now()
+        FROM settled
+       WHERE alerts.alert_id = settled.alert_id AND alerts.status = 'OUTCOME_PENDING'
+      RETURNING alerts.alert_id, settled.reason
+    ),
+    event AS (
+      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
+      SELECT alert_id, 'OUTCOME_PENDING', 'OUTCOME_SENT', 'system', reason FROM moved
+    )
+    SELECT alert_id FROM moved
+  `.execute(db);
+  return new Set(rows.map((row) => row.alert_id));
 }
 
 /** Try again at `nextAttemptAt`; the outcome itself never changes. */

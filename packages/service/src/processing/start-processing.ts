@@ -97,6 +97,7 @@ export async function startProcessing(deps: {
     },
     {
       batchSize: config.OUTCOME_BATCH_SIZE,
+      concurrency: config.OUTCOME_CONCURRENCY,
       flushIntervalMs: config.OUTCOME_FLUSH_INTERVAL_MS,
       leaseMs: config.OUTCOME_LEASE_MS,
       backoffBaseMs: config.OUTCOME_BACKOFF_BASE_MS,

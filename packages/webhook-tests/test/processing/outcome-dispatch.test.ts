@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { outcomeRequestSchema, type AlertOutcome } from '@mastercom/contracts';
-import { claimDueOutcomes, OUTCOMES_PATH } from '@mastercom/service';
+import { claimDueOutcomes, OutcomeDispatcher, OUTCOMES_PATH } from '@mastercom/service';
 import { describe, expect, it } from 'vitest';
 import {
   alertState,
@@ -74,6 +75,53 @@ describe('OutcomeDispatcher with the Ethoca Outcome API client', () => {
       await expectSentOnce(id);
       expect((await outcomeRow(t, id))?.attempts).toBe(1);
     }
+  });
+
+  it('keeps up to `concurrency` calls in flight while full batches are due, each outcome in one call', async () => {
+    const ids = await pendingOutcomes(110);
+    const from = ethoca.received.length;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const dispatcher = new OutcomeDispatcher(
+      {
+        db: t.db,
+        // The real client, held for a moment per call so that overlapping calls can be seen.
+        sender: {
+          send: async (outcomes) => {
+            inFlight += 1;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            try {
+              await sleep(100);
+              return await processing.client.send(outcomes);
+            } finally {
+              inFlight -= 1;
+            }
+          },
+        },
+        logger: t.logger,
+        metrics: t.metrics,
+      },
+      {
+        batchSize: 25,
+        concurrency: 3,
+        flushIntervalMs: 50,
+        leaseMs: 60_000,
+        backoffBaseMs: 10,
+        backoffCapMs: 20,
+        retryBudgetMs: 3_600_000,
+      },
+    );
+
+    expect(await dispatcher.flush()).toBe(110);
+
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(3);
+    const calls = callsSince(from);
+    expect(calls.map((call) => call.alertIds.length).sort((a, b) => a - b)).toEqual([
+      10, 25, 25, 25, 25,
+    ]);
+    expect(calls.flatMap((call) => call.alertIds).sort()).toEqual([...ids].sort());
+    for (const id of ids) await expectSentOnce(id);
   });
 
   it('delivers everything once started, full batches back to back, and stops cleanly', async () => {
