@@ -47,6 +47,44 @@ export class AlertTraffic {
     return alerts;
   }
 
+  /** The next signed delivery: its body, its headers and the alert id it carries. */
+  nextDelivery(): { alertId: string; body: string; headers: Record<string, string> } {
+    const alert = this.take();
+    const body = JSON.stringify(alert);
+    this.sent += 1;
+    return {
+      alertId: alert.alertId,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        ...signStandardWebhook({
+          secret: this.secret,
+          id: `msg_${alert.alertId}`,
+          timestamp: Math.floor(Date.now() / 1000),
+          body,
+        }),
+      },
+    };
+  }
+
+  /** Records an answer: a 2xx whose acknowledgement says SUCCESS for the alert counts as acked. */
+  recordAnswer(alertId: string, status: number, body: string): void {
+    if (status < 200 || status >= 300) return;
+    try {
+      const ack = JSON.parse(body) as {
+        alertResponses?: { alertId?: string; status?: string }[];
+      };
+      const entry = ack.alertResponses?.[0];
+      if (entry?.status === 'SUCCESS' && entry.alertId === alertId) {
+        this.acknowledged.add(alertId);
+        return;
+      }
+    } catch {
+      // Not JSON: counted below as a refused acknowledgement.
+    }
+    this.rejectedAcknowledgements += 1;
+  }
+
   /** autocannon's request list: one webhook request, rebuilt with a new alert for every send. */
   requests(): autocannon.Request[] {
     return [
@@ -54,40 +92,13 @@ export class AlertTraffic {
         method: 'POST',
         path: WEBHOOK_PATH,
         setupRequest: (request, context) => {
-          const alert = this.take();
-          const body = JSON.stringify(alert);
-          this.sent += 1;
-          (context as { alertId?: string }).alertId = alert.alertId;
-          return {
-            ...request,
-            body,
-            headers: {
-              'content-type': 'application/json',
-              ...signStandardWebhook({
-                secret: this.secret,
-                id: `msg_${alert.alertId}`,
-                timestamp: Math.floor(Date.now() / 1000),
-                body,
-              }),
-            },
-          };
+          const delivery = this.nextDelivery();
+          (context as { alertId?: string }).alertId = delivery.alertId;
+          return { ...request, body: delivery.body, headers: delivery.headers };
         },
         onResponse: (status, body, context) => {
-          if (status < 200 || status >= 300) return;
-          const alertId = (context as { alertId?: string }).alertId;
-          try {
-            const ack = JSON.parse(body) as {
-              alertResponses?: { alertId?: string; status?: string }[];
-            };
-            const entry = ack.alertResponses?.[0];
-            if (entry?.status === 'SUCCESS' && entry.alertId === alertId && alertId !== undefined) {
-              this.acknowledged.add(alertId);
-              return;
-            }
-          } catch {
-            // Counted below as a 2xx without a usable acknowledgement.
-          }
-          this.rejectedAcknowledgements += 1;
+          // A missing id cannot match any acknowledgement, so a 2xx for it counts as refused.
+          this.recordAnswer((context as { alertId?: string }).alertId ?? '', status, body);
         },
       },
     ];

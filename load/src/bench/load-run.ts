@@ -1,7 +1,18 @@
 import autocannon from 'autocannon';
 
+/** The counts of a run that the report uses; autocannon's result has them, and so has the open loop. */
+export interface RunCounts {
+  /** Seconds over which the requests were sent. */
+  duration: number;
+  requests: { total: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
 export interface LoadRun {
-  readonly result: autocannon.Result;
+  readonly result: RunCounts;
   /** Every response time in milliseconds, for exact percentiles and the chart. */
   readonly latencies: number[];
 }

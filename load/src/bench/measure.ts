@@ -1,4 +1,3 @@
-import type autocannon from 'autocannon';
 import pg from 'pg';
 import type { AlertTraffic } from './alert-traffic.js';
 import type { CpuShare, HttpRun, Persistence } from './bench-report.js';
@@ -8,7 +7,7 @@ import { CpuMeter, postgresPids, PressureMeter } from './process-stats.js';
 
 /** The figures of one autocannon run in the report's shape. */
 export function httpRunFrom(run: LoadRun, connections: number): HttpRun {
-  const result: autocannon.Result = run.result;
+  const result = run.result;
   const durationSeconds = Math.max(result.duration, 0.001);
   const responses2xx = result['2xx'];
   return {

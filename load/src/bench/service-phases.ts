@@ -6,11 +6,12 @@ import { transactionForAlert } from '@mastercom/contracts/fixtures';
 import { MAX_TRANSACTIONS_PER_IMPORT } from '@mastercom/contracts';
 import { generateRsaKeyPair, startMockEthoca, startMockPsp } from '@mastercom/testkit';
 import pg from 'pg';
-import { AlertTraffic } from './alert-traffic.js';
+import { AlertTraffic, WEBHOOK_PATH } from './alert-traffic.js';
 import type { BenchReport } from './bench-report.js';
 import { startService } from './child-processes.js';
 import { runLoad, type Progress } from './load-run.js';
 import { committedTransactions, httpRunFrom, persistenceOf, PhaseCpu } from './measure.js';
+import { runOpenLoop, type OpenLoopRequest } from './open-loop.js';
 import { residentBytes, RssSampler } from './process-stats.js';
 
 export interface BenchSettings {
@@ -74,6 +75,21 @@ function baseEnvironment(context: ServiceContext, databaseUrl: string): Record<s
 }
 
 const MIB = 1024 * 1024;
+
+/** A request the open loop has not been answered within is counted as a timeout. */
+const OPEN_LOOP_TIMEOUT_MS = 10_000;
+
+/** The open loop's next request: a signed delivery whose answer the traffic records. */
+function deliveryOf(traffic: AlertTraffic): OpenLoopRequest {
+  const delivery = traffic.nextDelivery();
+  return {
+    body: delivery.body,
+    headers: delivery.headers,
+    onResponse: (status, body) => {
+      traffic.recordAnswer(delivery.alertId, status, body);
+    },
+  };
+}
 
 /**
  * Phase 3: the service with SERVICE_ROLE=web. First signed single-alert deliveries at full speed
@@ -147,14 +163,16 @@ export async function measureWebRole(context: ServiceContext): Promise<
     const open = new AlertTraffic(context.secret, Date.now() + 2);
     cpu = new PhaseCpu([service.pid], context.postgresPort);
     await cpu.start();
-    const openRun = await runLoad(
+    const openRun = await runOpenLoop(
       {
         url: service.url,
-        connections: settings.openModelConnections,
-        overallRate: settings.openModelRate,
-        duration: settings.phaseSeconds,
-        requests: open.requests(),
+        path: WEBHOOK_PATH,
+        ratePerSecond: settings.openModelRate,
+        durationSeconds: settings.phaseSeconds,
+        maxConnections: settings.openModelConnections,
+        timeoutMs: OPEN_LOOP_TIMEOUT_MS,
       },
+      () => deliveryOf(open),
       'open model',
       progress,
     );
@@ -309,14 +327,16 @@ export async function measureAlertToOutcome(
 
     const cpu = new PhaseCpu([service.pid, worker.pid], context.postgresPort);
     await cpu.start();
-    const run = await runLoad(
+    const run = await runOpenLoop(
       {
         url: service.url,
-        connections: settings.outcomeConnections,
-        overallRate: settings.outcomeRate,
-        duration: settings.phaseSeconds,
-        requests: traffic.requests(),
+        path: WEBHOOK_PATH,
+        ratePerSecond: settings.outcomeRate,
+        durationSeconds: settings.phaseSeconds,
+        maxConnections: settings.outcomeConnections,
+        timeoutMs: OPEN_LOOP_TIMEOUT_MS,
       },
+      () => deliveryOf(traffic),
       'alert to outcome',
       progress,
     );

@@ -1,0 +1,132 @@
+import { Agent, request } from 'node:http';
+import type { LoadRun, Progress } from './load-run.js';
+
+export interface OpenLoopOptions {
+  url: string;
+  path: string;
+  ratePerSecond: number;
+  durationSeconds: number;
+  /** Sockets the sender may open; a request that finds them all busy waits for one. */
+  maxConnections: number;
+  timeoutMs: number;
+}
+
+/** One request of the run, built when it falls due. */
+export interface OpenLoopRequest {
+  body: string;
+  headers: Record<string, string>;
+  onResponse: (status: number, body: string) => void;
+}
+
+/**
+ * An open model: request i is due at start + i / rate, whatever happened to the requests before
+ * it, and its latency counts from when it was due, so a slow answer cannot hold back the arrivals
+ * or hide the wait it causes (no coordinated omission). autocannon's rate option cannot do this:
+ * each connection sends its whole quota for a second back to back when the second begins and
+ * then waits, which at 1,000 req/s on 100 connections is a burst of 1,000 requests every second.
+ *
+ * The run is bounded: `rate x duration` requests, each with a timeout, and a hard stop
+ * `timeoutMs` after the last one is due.
+ */
+export async function runOpenLoop(
+  options: OpenLoopOptions,
+  next: () => OpenLoopRequest,
+  label: string,
+  progress: Progress,
+): Promise<LoadRun> {
+  const target = new URL(options.path, options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxConnections });
+  const total = Math.round(options.ratePerSecond * options.durationSeconds);
+  const intervalMs = 1000 / options.ratePerSecond;
+  const latencies: number[] = [];
+  const counts = { responses2xx: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const pending = new Set<Promise<void>>();
+
+  const send = (dueAt: number): Promise<void> =>
+    new Promise((resolve) => {
+      const planned = next();
+      let timedOut = false;
+      const outgoing = request(
+        target,
+        { method: 'POST', agent, headers: planned.headers, timeout: options.timeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            latencies.push(performance.now() - dueAt);
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) counts.responses2xx += 1;
+            else counts.non2xx += 1;
+            planned.onResponse(status, Buffer.concat(chunks).toString('utf8'));
+            resolve();
+          });
+          response.on('error', () => {
+            counts.errors += 1;
+            resolve();
+          });
+        },
+      );
+      outgoing.on('timeout', () => {
+        timedOut = true;
+        counts.timeouts += 1;
+        outgoing.destroy(new Error('timed out'));
+      });
+      outgoing.on('error', () => {
+        if (!timedOut) counts.errors += 1;
+        resolve();
+      });
+      outgoing.end(planned.body);
+    });
+
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    const elapsed = (performance.now() - started) / 1000;
+    progress(
+      `  ${label}: ${Math.min(elapsed, options.durationSeconds).toFixed(0)} s / ${options.durationSeconds} s, ${latencies.length.toLocaleString('en')} responses`,
+    );
+  }, 1000);
+  let sendingSeconds = options.durationSeconds;
+  try {
+    let sent = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const due = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
+        while (sent < due) {
+          const running = send(started + sent * intervalMs).finally(() => pending.delete(running));
+          pending.add(running);
+          sent += 1;
+        }
+        if (sent >= total) {
+          resolve();
+          return;
+        }
+        setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()));
+      };
+      tick();
+    });
+    const lastDue = performance.now();
+    sendingSeconds = (lastDue - started) / 1000;
+    while (pending.size > 0 && performance.now() - lastDue < options.timeoutMs + 1000) {
+      await Promise.race([Promise.all([...pending]), delay(250)]);
+    }
+  } finally {
+    clearInterval(ticker);
+    agent.destroy();
+  }
+  return {
+    result: {
+      // The arrival rate achieved is the requests over the time it took to send them.
+      duration: sendingSeconds,
+      requests: { total },
+      '2xx': counts.responses2xx,
+      non2xx: counts.non2xx,
+      errors: counts.errors,
+      timeouts: counts.timeouts,
+    },
+    latencies,
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
