@@ -151,11 +151,10 @@ async function main(): Promise<void> {
       { signal, graceMs: config.SHUTDOWN_GRACE_MS },
       'shutting down: readiness is 503, draining requests',
     );
-    // server.close() also closes idle keep-alive connections at once, and a request the sender
-    // had just written on one (still in the kernel, not yet parsed) was lost with a reset: the
-    // restart campaign at 500 req/s saw such requests, sent a millisecond or two before SIGTERM.
-    // Serving on for a moment after readiness turned 503 lets every request sent before the flip
-    // be read first, so only requests sent after it can meet a closing connection.
+    // Connections the kernel has accepted but the process has not picked up yet are reset when
+    // the listener closes. Serving on for a moment after readiness turned 503 lets those made
+    // before the flip be picked up first; drainServer then keeps every open connection until its
+    // next answer (or its keep-alive timeout), so no request already sent is cut.
     await new Promise((resolve) => setTimeout(resolve, IDLE_CLOSE_DELAY_MS));
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
