@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alertAcknowledgementSchema, type EthocaAlert } from '@mastercom/contracts';
 import { standardWebhookHeaders } from '@mastercom/testkit';
@@ -13,7 +14,7 @@ export interface Attempt {
   retryAfter: string | null;
   /** For a 200: whether the acknowledgement said SUCCESS for the alert. */
   success: boolean;
-  /** For `network`: what failed, as the HTTP client reported it (ECONNREFUSED, UND_ERR_SOCKET, ...). */
+  /** For `network`: what failed, as the HTTP client reported it (ECONNREFUSED, ECONNRESET, ...). */
   error?: string;
 }
 
@@ -36,11 +37,17 @@ export interface TrafficOptions {
   /** Longest wait between attempts, whatever Retry-After says. */
   maxRetryDelayMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Requests open at once, as a sender's bounded connection pool allows; an attempt that finds
+   * them all busy waits for one before it starts (its `startedAt` is when it was sent).
+   */
+  maxInFlight?: number;
 }
 
 /**
  * Sends `count` single-alert deliveries at a steady rate (an open model: a slow answer does not
- * slow the arrivals) and retries each non-2xx answer like a webhook sender: the same message id
+ * slow the arrivals; with every slot of the sender's connection pool busy they queue in the
+ * sender) and retries each non-2xx answer like a webhook sender: the same message id
  * signed afresh, after `Retry-After` (capped) or a short pause when the connection failed, for at
  * most `maxAttempts` attempts. Resolves when every alert is acknowledged or out of attempts.
  */
@@ -52,9 +59,14 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
   const started = performance.now();
   const deliveries: Delivery[] = [];
   const pending: Promise<void>[] = [];
+  const slots = new Slots(options.maxInFlight ?? 256);
+  // node:http rather than fetch: the sender shares two cores with the service it tests, and
+  // fetch cost it about twice the CPU per request.
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight ?? 256 });
 
   const deliver = async (delivery: Delivery, body: string, messageId: string) => {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      await slots.acquire();
       const record: Attempt = {
         startedAt: Date.now(),
         endedAt: 0,
@@ -64,20 +76,20 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
       };
       delivery.attempts.push(record);
       try {
-        const response = await fetch(new URL(WEBHOOK_PATH, options.url()), {
-          method: 'POST',
-          headers: {
+        const answer = await post(
+          agent,
+          new URL(WEBHOOK_PATH, options.url()),
+          {
             'content-type': 'application/json',
             ...standardWebhookHeaders({ secret: options.secret, body, id: messageId }),
           },
           body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const text = await response.text();
-        record.status = response.status;
-        record.retryAfter = response.headers.get('retry-after');
-        if (response.status === 200) {
-          const ack = alertAcknowledgementSchema.parse(JSON.parse(text));
+          timeoutMs,
+        );
+        record.status = answer.status;
+        record.retryAfter = answer.retryAfter;
+        if (answer.status === 200) {
+          const ack = alertAcknowledgementSchema.parse(JSON.parse(answer.body));
           record.success = ack.alertResponses.some(
             (item) => item.alertId === delivery.alertId && item.status === 'SUCCESS',
           );
@@ -85,6 +97,8 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
       } catch (error) {
         record.status = 'network';
         record.error = networkErrorOf(error);
+      } finally {
+        slots.release();
       }
       record.endedAt = Date.now();
       if (record.success) {
@@ -109,14 +123,73 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
     pending.push(deliver(delivery, JSON.stringify(alert), `msg_${alert.alertId}`));
   }
   await Promise.all(pending);
+  agent.destroy();
   return deliveries;
 }
 
-/** The most specific code fetch's error carries: its cause's code, or its own name. */
+/** One POST; rejects when no complete answer arrived (refused, reset, timed out). */
+function post(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<{ status: number; retryAfter: string | null; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      { method: 'POST', agent, headers, timeout: timeoutMs },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const retryAfter = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('timeout', () =>
+      outgoing.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** A counting semaphore: at most `size` holders, the others wait in arrival order. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiter, or frees it. */
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#free += 1;
+    else next();
+  }
+}
+
+/** The error's code (ECONNREFUSED, ECONNRESET, TIMEOUT, ...), or its name. */
 function networkErrorOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
   return error instanceof Error ? error.name : String(error);
 }
 
