@@ -4,11 +4,15 @@ import type { Metrics } from '../platform/metrics.js';
 import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
 import { processAlerts, type ProcessAlertDeps } from './process-alert.js';
 
-/** Jobs fetched per round trip; they are worked together and settled one by one. */
-const BATCH_SIZE = 10;
+/**
+ * Jobs fetched per round trip; they are worked together and settled one by one. Measured with
+ * the bench at 500 alerts/s on two cores: 10 finished about 450 alerts/s (alert-to-outcome p99
+ * 1.6-2.3 s); 25 kept up with a p99 under 1 s, since each batch's statements serve more alerts.
+ */
+const BATCH_SIZE = 25;
 
 /**
- * Consumes the receiver's `process-alert` jobs. Each fetch takes up to ten jobs and works them as
+ * Consumes the receiver's `process-alert` jobs. Each fetch takes up to 25 jobs and works them as
  * one batch (`processAlerts`: shared round trips to the database, refunds concurrently); each job
  * is settled on its own, so one alert's failure retries only that alert.
  * NOTIFY wakes the workers as soon as an alert is stored, a full batch makes them fetch again at

@@ -30,7 +30,7 @@ export interface LedgerMatch {
 
 /**
  * The port through which processing finds the merchant transactions alerts are about, a batch at
- * a time (the worker takes its jobs ten at a time; one lookup for all of them is one round trip).
+ * a time (the worker takes up to 25 jobs at a time; one lookup for all of them is one round trip).
  * The default implementation reads the `merchant_transactions` table; a merchant with its own
  * order system implements this interface over its API instead.
  */
