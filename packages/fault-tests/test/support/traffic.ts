@@ -7,6 +7,7 @@ export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
 
 /** One HTTP attempt as the sender saw it. */
 export interface Attempt {
+  /** When the request could go out: its connection open (a refused one keeps its first try). */
   startedAt: number;
   endedAt: number;
   /** The HTTP status, or `network` when no response arrived (refused, reset, timed out). */
@@ -39,7 +40,7 @@ export interface TrafficOptions {
   requestTimeoutMs?: number;
   /**
    * Requests open at once, as a sender's bounded connection pool allows; an attempt that finds
-   * them all busy waits for one before it starts (its `startedAt` is when it was sent).
+   * them all busy waits for one before it starts.
    */
   maxInFlight?: number;
 }
@@ -47,9 +48,10 @@ export interface TrafficOptions {
 /**
  * Sends `count` single-alert deliveries at a steady rate (an open model: a slow answer does not
  * slow the arrivals; with every slot of the sender's connection pool busy they queue in the
- * sender) and retries each non-2xx answer like a webhook sender: the same message id
- * signed afresh, after `Retry-After` (capped) or a short pause when the connection failed, for at
- * most `maxAttempts` attempts. Resolves when every alert is acknowledged or out of attempts.
+ * sender) and retries each non-2xx answer like a webhook sender: the same message id signed
+ * afresh, after `Retry-After` (capped) or, when the connection failed, after a pause that doubles
+ * with each failure in a row, for at most `maxAttempts` attempts. Resolves when every alert is
+ * acknowledged or out of attempts.
  */
 export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delivery[]> {
   const maxAttempts = options.maxAttempts ?? 30;
@@ -61,10 +63,13 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
   const pending: Promise<void>[] = [];
   const slots = new Slots(options.maxInFlight ?? 256);
   // node:http rather than fetch: the sender shares two cores with the service it tests, and
-  // fetch cost it about twice the CPU per request.
-  const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight ?? 256 });
+  // fetch cost it about twice the CPU per request. The slots bound the requests in flight; the
+  // agent itself does not cap sockets, since one the server is still closing would count against
+  // the cap and hold a request back in the agent's own queue.
+  const agent = new Agent({ keepAlive: true });
 
   const deliver = async (delivery: Delivery, body: string, messageId: string) => {
+    let networkFailures = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       await slots.acquire();
       const record: Attempt = {
@@ -78,6 +83,9 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
       try {
         const answer = await post(
           agent,
+          () => {
+            record.startedAt = Date.now();
+          },
           new URL(WEBHOOK_PATH, options.url()),
           {
             'content-type': 'application/json',
@@ -107,7 +115,13 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
       }
       if (record.status === 200) return; // A FAILURE acknowledgement is final for a sender.
       const retryAfterMs = Number(record.retryAfter ?? Number.NaN) * 1000;
-      const base = Number.isFinite(retryAfterMs) ? retryAfterMs : 250;
+      // Without a Retry-After (no answer at all), the wait doubles with each failed attempt in a
+      // row, from 250 ms: a sender that reconnected every 250 ms through a restart opened tens of
+      // thousands of connections, whose reused ports met the server's TIME_WAIT entries.
+      networkFailures = record.status === 'network' ? networkFailures + 1 : 0;
+      const base = Number.isFinite(retryAfterMs)
+        ? retryAfterMs
+        : 250 * 2 ** Math.min(Math.max(networkFailures - 1, 0), 6);
       // Full jitter on a capped wait, so the retries after an outage do not arrive in one wave.
       await sleep(Math.min(maxRetryDelayMs, base) * (0.5 + Math.random() * 0.5));
     }
@@ -130,6 +144,8 @@ export async function sendSteadyTraffic(options: TrafficOptions): Promise<Delive
 /** One POST; rejects when no complete answer arrived (refused, reset, timed out). */
 function post(
   agent: Agent,
+  /** Called when the request can go out: its connection is open (a new one has connected). */
+  onSending: () => void,
   url: URL,
   headers: Record<string, string>,
   body: string,
@@ -153,6 +169,10 @@ function post(
         response.on('error', reject);
       },
     );
+    outgoing.once('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', onSending);
+      else onSending();
+    });
     outgoing.on('timeout', () =>
       outgoing.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
     );
