@@ -9,6 +9,8 @@
 # SOURCES is a deb822 file naming the release's suites on the machine's mirror; it becomes the
 # image's apt configuration, so `apt-get install` in a Dockerfile reads the same archive.
 set -euo pipefail
+# debootstrap and chroot live in sbin, which a non-login PATH can leave out.
+PATH="$PATH:/usr/sbin:/sbin"
 
 rootfs=$1 release=$2 mirror=$3 sources=$4
 
