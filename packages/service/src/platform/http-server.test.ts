@@ -78,6 +78,8 @@ describe('drainServer', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const drained = drainServer(servers[0]!, 10_000);
+    // The listener closes once the kernel holds no connection waiting for it (none here).
+    await expect.poll(() => servers[0]!.listening).toBe(false);
     const refused = await new Promise<string>((resolve) => {
       const late = connect(port, '127.0.0.1');
       sockets.push(late);

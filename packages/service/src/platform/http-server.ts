@@ -8,6 +8,7 @@ import {
 import { Server as NetServer, type Socket } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { httpsServerOptions } from '../alerts/authentication/index.js';
+import { waitForAcceptQueue } from './accept-queue.js';
 
 export interface HttpServerOptions {
   headersTimeoutMs: number;
@@ -95,17 +96,18 @@ function closeSlowFirstHeaders(server: Server, timeoutMs: number, event: string)
  * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then closes
  * whatever is left. Resolves true when everything finished within the grace period.
  *
- * Only the listener is closed at once. http.Server#close would also destroy every keep-alive
+ * Only the listener is closed, and only once the kernel holds no connection for it that the
+ * process has not accepted yet (see below). http.Server#close would also destroy every keep-alive
  * connection idle at that instant, and "idle" includes a connection whose next request is already
  * in the kernel's buffer but not yet read (a busy event loop reads it a moment later): its sender
  * gets a reset for a request it sent in good faith. The restart campaign at 500 req/s saw hundreds
  * of those per restart. Instead, every answer still to be given (to requests in flight or still to
- * come) says `Connection: close`, so
- * each connection ends after its next response, and a connection that stays idle is closed by the
- * keep-alive timeout the server announces to its clients (`Keep-Alive: timeout=5`), past which no
- * client sends on it.
+ * come) says `Connection: close`, so each connection ends after its next response, and one that
+ * stays idle is closed by the keep-alive timeout the server announces to its clients
+ * (`Keep-Alive: timeout=5`), past which no client sends on it.
  */
 export async function drainServer(server: Server, graceMs: number): Promise<boolean> {
+  const started = performance.now();
   const closeAfter = (response: ServerResponse) => {
     if (!response.headersSent) response.setHeader('connection', 'close');
   };
@@ -113,12 +115,20 @@ export async function drainServer(server: Server, graceMs: number): Promise<bool
   server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
     closeAfter(response);
   });
+  // Closing the listener resets every connection still in the kernel's accept queue, and a busy
+  // process can leave a connection there for seconds (the restart campaign saw queues of 200
+  // after each start, accepted at tens per second). Those senders are already connected, so the
+  // listener stays open until the queue is empty, for at most half the grace.
+  const address = server.address();
+  if (address !== null && typeof address === 'object') {
+    await waitForAcceptQueue(address.port, { maxWaitMs: graceMs / 2 });
+  }
   const closed = new Promise<void>((resolve) => {
     NetServer.prototype.close.call(server, () => resolve());
   });
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), graceMs);
+    timer = setTimeout(() => resolve(false), Math.max(0, graceMs - (performance.now() - started)));
   });
   const finished = await Promise.race([closed.then(() => true as const), expired]);
   clearTimeout(timer);
