@@ -76,6 +76,34 @@ describe('runOpenLoop', () => {
     expect(perWindow.size).toBeGreaterThanOrEqual(5);
   });
 
+  it('counts a request still waiting for a socket at the bound as timed out, and ignores its late answer', async () => {
+    // One socket and answers after 400 ms: the later requests wait for the socket past the run's
+    // bound (timeout 300 ms + 1 s after the last is due), although none of them times out itself.
+    const { url } = await startServer(400);
+    const answers: number[] = [];
+
+    const run = await runOpenLoop(
+      {
+        url,
+        path: '/',
+        ratePerSecond: 20,
+        durationSeconds: 0.25,
+        maxConnections: 1,
+        timeoutMs: 300,
+      },
+      request(answers),
+      'test',
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    expect(run.result.requests.total).toBe(5);
+    expect(run.result['2xx'] + run.result.timeouts + run.result.errors).toBe(5);
+    expect(run.result.timeouts).toBeGreaterThan(0);
+    expect(answers).toHaveLength(run.result['2xx']);
+    expect(run.latencies).toHaveLength(run.result['2xx']);
+  });
+
   it('counts unanswered requests as timeouts and ends within its bound', async () => {
     const { url } = await startServer('never');
     const started = performance.now();

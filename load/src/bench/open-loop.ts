@@ -41,6 +41,10 @@ export async function runOpenLoop(
   const latencies: number[] = [];
   const counts = { responses2xx: 0, non2xx: 0, errors: 0, timeouts: 0 };
   const pending = new Set<Promise<void>>();
+  // Once the run's bound has passed, late answers are neither counted nor recorded, so the counts
+  // and what the traffic recorded describe the same requests; what is still open counts as timed
+  // out (a request can wait for a socket longer than its own timeout, which starts on the socket).
+  let finished = false;
 
   const send = (dueAt: number): Promise<void> =>
     new Promise((resolve) => {
@@ -53,6 +57,10 @@ export async function runOpenLoop(
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
+            if (finished) {
+              resolve();
+              return;
+            }
             latencies.push(performance.now() - dueAt);
             const status = response.statusCode ?? 0;
             if (status >= 200 && status < 300) counts.responses2xx += 1;
@@ -61,18 +69,18 @@ export async function runOpenLoop(
             resolve();
           });
           response.on('error', () => {
-            counts.errors += 1;
+            if (!finished) counts.errors += 1;
             resolve();
           });
         },
       );
       outgoing.on('timeout', () => {
         timedOut = true;
-        counts.timeouts += 1;
+        if (!finished) counts.timeouts += 1;
         outgoing.destroy(new Error('timed out'));
       });
       outgoing.on('error', () => {
-        if (!timedOut) counts.errors += 1;
+        if (!timedOut && !finished) counts.errors += 1;
         resolve();
       });
       outgoing.end(planned.body);
@@ -109,6 +117,8 @@ export async function runOpenLoop(
     while (pending.size > 0 && performance.now() - lastDue < options.timeoutMs + 1000) {
       await Promise.race([Promise.all([...pending]), delay(250)]);
     }
+    finished = true;
+    counts.timeouts += pending.size;
   } finally {
     clearInterval(ticker);
     agent.destroy();
