@@ -124,8 +124,10 @@ describe('scripts/deploy.sh', () => {
       '/api/v6/webhooks/ethoca/health',
       '/api/v6/alerts',
     ]);
-    // Two polls of the window (at 0 s and at 1 s), each with four Datadog queries.
-    expect(paths.filter((p) => p === '/api/v1/query')).toHaveLength(8);
+    // Every poll of the window makes four Datadog queries. How many polls fit in a one-second
+    // window depends on the clock (whole seconds) and the machine's speed: one or two.
+    const datadogQueries = paths.filter((p) => p === '/api/v1/query').length;
+    expect([4, 8]).toContain(datadogQueries);
     const queries = fixture.requests.flatMap((request) => request.query ?? []);
     for (const query of queries) {
       expect(query).toContain('service:mastercom-service,env:staging,version:abc123');
