@@ -1,4 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { postOnce, POST_TIMED_OUT } from '@mastercom/testkit';
 import type { LoadRun, Progress } from './load-run.js';
 
 export interface OpenLoopOptions {
@@ -46,45 +48,27 @@ export async function runOpenLoop(
   // out (a request can wait for a socket longer than its own timeout, which starts on the socket).
   let finished = false;
 
-  const send = (dueAt: number): Promise<void> =>
-    new Promise((resolve) => {
-      const planned = next();
-      let timedOut = false;
-      const outgoing = request(
-        target,
-        { method: 'POST', agent, headers: planned.headers, timeout: options.timeoutMs },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            if (finished) {
-              resolve();
-              return;
-            }
-            latencies.push(performance.now() - dueAt);
-            const status = response.statusCode ?? 0;
-            if (status >= 200 && status < 300) counts.responses2xx += 1;
-            else counts.non2xx += 1;
-            planned.onResponse(status, Buffer.concat(chunks).toString('utf8'));
-            resolve();
-          });
-          response.on('error', () => {
-            if (!finished) counts.errors += 1;
-            resolve();
-          });
-        },
-      );
-      outgoing.on('timeout', () => {
-        timedOut = true;
-        if (!finished) counts.timeouts += 1;
-        outgoing.destroy(new Error('timed out'));
+  const send = async (dueAt: number): Promise<void> => {
+    const planned = next();
+    try {
+      const answer = await postOnce({
+        agent,
+        url: target,
+        headers: planned.headers,
+        body: planned.body,
+        timeoutMs: options.timeoutMs,
       });
-      outgoing.on('error', () => {
-        if (!timedOut && !finished) counts.errors += 1;
-        resolve();
-      });
-      outgoing.end(planned.body);
-    });
+      if (finished) return;
+      latencies.push(performance.now() - dueAt);
+      if (answer.status >= 200 && answer.status < 300) counts.responses2xx += 1;
+      else counts.non2xx += 1;
+      planned.onResponse(answer.status, answer.body);
+    } catch (error) {
+      if (finished) return;
+      if ((error as { code?: unknown }).code === POST_TIMED_OUT) counts.timeouts += 1;
+      else counts.errors += 1;
+    }
+  };
 
   const started = performance.now();
   const ticker = setInterval(() => {
@@ -115,7 +99,7 @@ export async function runOpenLoop(
     const lastDue = performance.now();
     sendingSeconds = (lastDue - started) / 1000;
     while (pending.size > 0 && performance.now() - lastDue < options.timeoutMs + 1000) {
-      await Promise.race([Promise.all([...pending]), delay(250)]);
+      await Promise.race([Promise.all([...pending]), sleep(250)]);
     }
     finished = true;
     counts.timeouts += pending.size;
@@ -135,8 +119,4 @@ export async function runOpenLoop(
     },
     latencies,
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

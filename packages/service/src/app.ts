@@ -69,13 +69,6 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Liveness first and outside logging: probes every few seconds would drown the log.
-  // Once shutdown has begun every answer ends its keep-alive connection, so a busy connection
-  // closes after its current request instead of carrying new ones until the grace period runs out
-  // and its request in flight is cut.
-  app.use((_req, res, next) => {
-    if (deps.lifecycle.shuttingDown) res.set('Connection', 'close');
-    next();
-  });
   app.use(pingRouter());
   app.use(helmet());
   app.use(

@@ -17,9 +17,6 @@ import { startProcessing } from './processing/start-processing.js';
 import { mastercomClientFromConfig, startMastercomSync } from './mastercom/start-mastercom.js';
 import { webhookSettings } from './webhook-settings.js';
 
-/** How long the service keeps serving after readiness turns 503, before it closes connections. */
-const IDLE_CLOSE_DELAY_MS = 250;
-
 function readConfig(): { config: Config; webhook: WebhookSettings } {
   try {
     const config = loadConfig();
@@ -151,11 +148,8 @@ async function main(): Promise<void> {
       { signal, graceMs: config.SHUTDOWN_GRACE_MS },
       'shutting down: readiness is 503, draining requests',
     );
-    // Connections the kernel has accepted but the process has not picked up yet are reset when
-    // the listener closes. Serving on for a moment after readiness turned 503 lets those made
-    // before the flip be picked up first; drainServer then keeps every open connection until its
-    // next answer (or its keep-alive timeout), so no request already sent is cut.
-    await new Promise((resolve) => setTimeout(resolve, IDLE_CLOSE_DELAY_MS));
+    // drainServer serves on until the kernel holds no connection the process has not accepted,
+    // then closes the listener, and ends each open connection after its next answer.
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
     if (!('disabled' in mastercomSync)) await mastercomSync.stop().catch(() => undefined);

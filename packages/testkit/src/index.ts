@@ -46,3 +46,5 @@ export * from './service-harness/harness.js';
 export * from './service-harness/service-api.js';
 export * from './service-harness/service-process.js';
 export * from './service-harness/wait.js';
+// One POST over node:http, for the senders of the fault campaign and the bench.
+export * from './http/post-once.js';

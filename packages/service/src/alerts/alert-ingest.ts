@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Database } from '../platform/database-schema.js';
+import { jsonRows } from '../platform/json-rows.js';
 import { processAlertJobInsertSql, type JobInsertSql } from '../platform/queue.js';
 
 /** An alert as it is stored: already validated, card number already masked. */
@@ -84,7 +85,7 @@ export function createAlertIngest(
 
     const { rows: stored } = await sql<{ alert_id: string }>`
       WITH incoming AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x (
+        SELECT * FROM ${jsonRows(rows)} AS x (
           alert_id text, alert_type text, card_bin text, card_last4 text,
           amount_value numeric, amount_currency text,
           chargeback_amount_value numeric, chargeback_amount_currency text,

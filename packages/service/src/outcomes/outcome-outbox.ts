@@ -1,6 +1,7 @@
 import type { AlertOutcome } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonRows } from '../platform/json-rows.js';
 import { transition } from '../processing/alert-state-machine.js';
 
 export interface ClaimedOutcome {
@@ -65,7 +66,7 @@ export async function markSent(
   const input = sent.map((entry) => ({ alert_id: entry.alertId, reason: entry.reason }));
   const { rows } = await sql<{ alert_id: string }>`
     WITH sent AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS s (alert_id text, reason text)
+      SELECT * FROM ${jsonRows(input)} AS s (alert_id text, reason text)
     ),
     settled AS (
       UPDATE alert_outcomes SET state = 'SENT', sent_at = now(), last_error = NULL

@@ -59,16 +59,39 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   return server;
 }
 
-/** The responses each server has not finished yet, so a drain can mark them `Connection: close`. */
-const openResponses = new WeakMap<Server, Set<ServerResponse>>();
+/**
+ * Per server, the responses not finished yet and whether a drain has begun: once it has, every
+ * response still to be sent, those already under way included, says `Connection: close`.
+ */
+interface ResponseTracking {
+  readonly open: Set<ServerResponse>;
+  draining: boolean;
+}
+const responseTracking = new WeakMap<Server, ResponseTracking>();
 
-function trackOpenResponses(server: Server): void {
-  const open = new Set<ServerResponse>();
-  openResponses.set(server, open);
+function closeAfter(response: ServerResponse): void {
+  if (!response.headersSent) response.setHeader('connection', 'close');
+}
+
+function trackOpenResponses(server: Server): ResponseTracking {
+  const tracking: ResponseTracking = { open: new Set(), draining: false };
+  responseTracking.set(server, tracking);
   server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    open.add(response);
-    response.once('close', () => open.delete(response));
+    if (tracking.draining) closeAfter(response);
+    tracking.open.add(response);
+    response.once('close', () => tracking.open.delete(response));
   });
+  return tracking;
+}
+
+/**
+ * Starts ending every connection after its next answer. A server not made by createHttpServer
+ * is tracked from now on, so only its answers still to come are marked.
+ */
+function closeConnectionsAfterTheirAnswers(server: Server): void {
+  const tracking = responseTracking.get(server) ?? trackOpenResponses(server);
+  tracking.draining = true;
+  for (const response of tracking.open) closeAfter(response);
 }
 
 /**
@@ -108,13 +131,7 @@ function closeSlowFirstHeaders(server: Server, timeoutMs: number, event: string)
  */
 export async function drainServer(server: Server, graceMs: number): Promise<boolean> {
   const started = performance.now();
-  const closeAfter = (response: ServerResponse) => {
-    if (!response.headersSent) response.setHeader('connection', 'close');
-  };
-  for (const response of openResponses.get(server) ?? []) closeAfter(response);
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    closeAfter(response);
-  });
+  closeConnectionsAfterTheirAnswers(server);
   // Closing the listener resets every connection still in the kernel's accept queue, and a busy
   // process can leave a connection there for seconds (the restart campaign saw queues of 200
   // after each start, accepted at tens per second). Those senders are already connected, so the

@@ -89,17 +89,27 @@ export async function transition(
     .selectFrom('moved')
     .selectAll()
     .executeTakeFirst();
-  if (moved === undefined) {
-    const current = await trx
-      .selectFrom('alerts')
-      .select('status')
-      .where('alert_id', '=', input.alertId)
-      .executeTakeFirst();
-    throw new IllegalTransitionError(
-      input.alertId,
-      (current?.status as AlertStatus | undefined) ?? 'unknown',
-      input.to,
-    );
-  }
+  if (moved === undefined) throw await illegalTransitionFrom(trx, input.alertId, input.to);
   return moved;
+}
+
+/**
+ * The error for a conditional move that found the alert elsewhere, naming where it is now: for
+ * the callers whose statement moved nothing.
+ */
+export async function illegalTransitionFrom(
+  db: Transaction<Database> | Kysely<Database>,
+  alertId: string,
+  to: AlertStatus,
+): Promise<IllegalTransitionError> {
+  const current = await db
+    .selectFrom('alerts')
+    .select('status')
+    .where('alert_id', '=', alertId)
+    .executeTakeFirst();
+  return new IllegalTransitionError(
+    alertId,
+    (current?.status as AlertStatus | undefined) ?? 'unknown',
+    to,
+  );
 }

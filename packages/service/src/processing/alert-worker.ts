@@ -2,7 +2,7 @@ import type { JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
-import { processAlerts, type ProcessAlertDeps } from './process-alert.js';
+import { processAlerts, settlementFor, type ProcessAlertDeps } from './process-alert.js';
 
 /**
  * Jobs fetched per round trip; they are worked together and settled one by one. Measured with
@@ -44,9 +44,7 @@ export async function startAlertWorker(
       return Promise.all(
         jobs.map(async (job): Promise<JobResult> => {
           const alertId = job.data.alertId;
-          const settlement = settled.get(alertId) ?? {
-            error: new Error(`alert ${alertId} was not processed`),
-          };
+          const settlement = settlementFor(settled, alertId);
           try {
             if ('error' in settlement) throw settlement.error;
             const { result } = settlement;

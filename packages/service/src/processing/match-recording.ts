@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database-schema.js';
+import { jsonRows } from '../platform/json-rows.js';
 import type { LedgerMatch } from './merchant-ledger.js';
 
 export interface MatchVerdict {
@@ -31,7 +32,7 @@ export async function recordMatches(
   }));
   const result = await sql<AlertRow>`
     WITH verdict AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS v (
+      SELECT * FROM ${jsonRows(input)} AS v (
         alert_id text, to_status text, transaction_id text, method text, reason text, detail jsonb)
     ),
     moved AS (

@@ -1,6 +1,7 @@
 import type { MerchantTransaction } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonRows } from '../platform/json-rows.js';
 
 /** What matching needs to know about an alert. */
 export interface MatchableAlert {
@@ -70,7 +71,7 @@ export class PostgresMerchantLedger implements MerchantLedger {
     // of the two kept; both lookups use their indexes and return at most one row each.
     const result = await sql<LedgerRow & { ord: number; method: LedgerMatch['method'] }>`
       SELECT found.*, wanted.ord
-        FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS wanted (
+        FROM ${jsonRows(wanted)} AS wanted (
                ord int, arn text, card_bin text, card_last4 text, currency text, amount numeric,
                auth_code text, at timestamptz, descriptor text)
         CROSS JOIN LATERAL (

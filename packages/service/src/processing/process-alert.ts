@@ -43,10 +43,17 @@ export async function processAlert(
   deps: ProcessAlertDeps,
   alertId: string,
 ): Promise<ProcessResult> {
-  const settlement = (await processAlerts(deps, [alertId])).get(alertId);
-  if (settlement === undefined) throw new Error(`alert ${alertId} was not processed`);
+  const settlement = settlementFor(await processAlerts(deps, [alertId]), alertId);
   if ('error' in settlement) throw settlement.error;
   return settlement.result;
+}
+
+/** One alert's settlement from a batch's (processAlerts settles every id it is given). */
+export function settlementFor(
+  settled: ReadonlyMap<string, ProcessSettlement>,
+  alertId: string,
+): ProcessSettlement {
+  return settled.get(alertId) ?? { error: new Error(`alert ${alertId} was not processed`) };
 }
 
 /**
@@ -84,40 +91,32 @@ export async function processAlerts(
     else alerts.push(alert);
   }
 
-  // Match the new ones together and record every verdict in one statement.
+  // Match the new ones together and record every verdict in one statement; an alert whose
+  // verdict moved nothing was moved by another worker first, and its retry finds it there.
   const fresh = alerts.filter((alert) => alert.status === 'RECEIVED');
-  const matchedNow = new Map<string, LedgerMatch>();
-  const current = new Map(alerts.map((alert) => [alert.alert_id, alert]));
+  let matching: FreshMatches = { moved: new Map(), matches: new Map() };
   if (fresh.length > 0) {
     try {
-      const matches = await deps.ledger.findMatches(fresh.map((alert) => matchableOf(alert)));
-      const moved = await recordMatches(
-        deps.db,
-        fresh.map((alert, index) => ({ alertId: alert.alert_id, match: matches[index] })),
-      );
-      fresh.forEach((alert, index) => {
-        const row = moved.get(alert.alert_id);
-        const match = matches[index];
-        if (row === undefined) {
-          // Another worker moved it first; the retry finds it where that worker left it.
-          current.delete(alert.alert_id);
-          fail(alert.alert_id, new IllegalTransitionError(alert.alert_id, 'unknown', 'MATCHED'));
-          return;
-        }
-        current.set(alert.alert_id, row);
-        if (match !== undefined) matchedNow.set(alert.alert_id, match);
-      });
+      matching = await matchFresh(deps, fresh);
     } catch (error) {
       failAll(fresh, error);
-      for (const alert of fresh) current.delete(alert.alert_id);
     }
   }
+  const current = alerts.flatMap((alert) => {
+    if (alert.status !== 'RECEIVED') return [alert];
+    const moved = matching.moved.get(alert.alert_id);
+    if (moved !== undefined) return [moved];
+    if (!settled.has(alert.alert_id)) {
+      fail(alert.alert_id, new IllegalTransitionError(alert.alert_id, 'unknown', 'MATCHED'));
+    }
+    return [];
+  });
 
   // Decide each alert; the refunds go to the PSP concurrently.
   const decided = await Promise.all(
-    [...current.values()].map(async (alert) => {
+    current.map(async (alert) => {
       try {
-        const step = await decideOne(deps, alert, matchedNow.get(alert.alert_id), now);
+        const step = await decideOne(deps, alert, matching.matches.get(alert.alert_id), now);
         if ('result' in step) done(alert.alert_id, step.result);
         return 'record' in step ? step.record : undefined;
       } catch (error) {
@@ -142,6 +141,25 @@ export async function processAlerts(
     );
   }
   return settled;
+}
+
+interface FreshMatches {
+  /** The alerts the statement moved, as they now are. */
+  moved: Map<string, AlertRow>;
+  /** The transaction each matched alert was matched to. */
+  matches: Map<string, LedgerMatch>;
+}
+
+/** One ledger lookup for the RECEIVED alerts, and one statement recording every verdict. */
+async function matchFresh(
+  deps: ProcessAlertDeps,
+  fresh: readonly AlertRow[],
+): Promise<FreshMatches> {
+  const found = await deps.ledger.findMatches(fresh.map((alert) => matchableOf(alert)));
+  const verdicts = fresh.map((alert, index) => ({ alertId: alert.alert_id, match: found[index] }));
+  const matches = new Map<string, LedgerMatch>();
+  for (const { alertId, match } of verdicts) if (match !== undefined) matches.set(alertId, match);
+  return { moved: await recordMatches(deps.db, verdicts), matches };
 }
 
 /**

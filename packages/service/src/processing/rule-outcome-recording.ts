@@ -1,7 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
-import { canTransition, IllegalTransitionError } from './alert-state-machine.js';
+import { jsonRows } from '../platform/json-rows.js';
+import {
+  canTransition,
+  IllegalTransitionError,
+  illegalTransitionFrom,
+} from './alert-state-machine.js';
 import type { Decision } from './decision-rules.js';
 import { buildOutcome } from './outcome-builder.js';
 import type { RefundResult } from './refund-gateway.js';
@@ -24,17 +29,9 @@ export async function recordRuleOutcome(
   input: RuleOutcomeInput,
 ): Promise<void> {
   const moved = await recordRuleOutcomes(db, [input]);
-  if (moved.has(input.alert.alert_id)) return;
-  const current = await db
-    .selectFrom('alerts')
-    .select('status')
-    .where('alert_id', '=', input.alert.alert_id)
-    .executeTakeFirst();
-  throw new IllegalTransitionError(
-    input.alert.alert_id,
-    (current?.status as AlertStatus | undefined) ?? 'unknown',
-    'OUTCOME_PENDING',
-  );
+  if (!moved.has(input.alert.alert_id)) {
+    throw await illegalTransitionFrom(db, input.alert.alert_id, 'OUTCOME_PENDING');
+  }
 }
 
 /**
@@ -63,12 +60,12 @@ export async function recordRuleOutcomes(
   const at = new Date(Math.max(...inputs.map((input) => input.at.getTime())));
   const result = await sql<{ alert_id: string }>`
     WITH decided AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(decided)}::jsonb) AS d (
+      SELECT * FROM ${jsonRows(decided)} AS d (
         alert_id text, from_status text, outcome jsonb, transaction_id text, refund_value numeric,
         refund_currency text, refund_status text, psp_refund_id text)
     ),
     step AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) AS s (
+      SELECT * FROM ${jsonRows(steps)} AS s (
         alert_id text, ord int, from_status text, to_status text, reason text)
     ),
     moved AS (
