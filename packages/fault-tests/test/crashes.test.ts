@@ -23,19 +23,30 @@ let recoveryMs = Number.NaN;
  */
 const RECOVERY_TIMEOUT_MS = 90_000;
 
+/**
+ * Before each kill Ethoca takes the next outcome call and holds its answer this long, far past
+ * the kill. Waiting only for "the next call" was a race: on a fast run the restarted service had
+ * delivered every outcome before the next kill was due, and no call ever came. A held call is in
+ * flight when the process dies, whatever the machine's speed, and Ethoca has recorded its
+ * outcomes without the service hearing so: the restart must re-send them and count "already
+ * recorded" as sent.
+ */
+const HELD_ANSWER_MS = 10 * 60_000;
+
 beforeAll(async () => {
   // Three requests in ten fail: 500s first, then 503s or reset connections after each restart.
   h.ethoca.state.faults.failShare(0.3, { kind: 'server-error' }, 11);
+  let before = h.ethoca.state.received.length;
+  h.ethoca.state.faults.failNext(1, { kind: 'delay', ms: HELD_ANSWER_MS });
   service = await startLoggedService(h, 'all', logs);
   await h.client(() => service.url).deliver(alerts);
   for (let kill = 0; kill < size.kills; kill += 1) {
-    const before = h.ethoca.state.received.length;
-    // Killed as soon as the next outcome request reaches Ethoca: a batch is claimed and in flight.
+    const heldCall = before;
     await waitFor(
-      'an outcome request to reach Ethoca',
+      'the held outcome call to reach Ethoca',
       () =>
         Promise.resolve(
-          h.ethoca.state.received.length > before
+          h.ethoca.state.received.length > heldCall
             ? { done: true as const, value: undefined }
             : { done: false as const, state: { received: h.ethoca.state.received.length } },
         ),
@@ -52,6 +63,10 @@ beforeAll(async () => {
       { kind: kill % 2 === 0 ? 'unavailable' : 'reset' },
       12 + kill,
     );
+    before = h.ethoca.state.received.length;
+    if (kill + 1 < size.kills) {
+      h.ethoca.state.faults.failNext(1, { kind: 'delay', ms: HELD_ANSWER_MS });
+    }
     service = await service.restart();
   }
   const started = Date.now();
