@@ -3,6 +3,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './database-schema.js';
 import { migrations } from './migrations/index.js';
+import { namingPool } from './prepared-statements.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -59,7 +60,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
   return {
     db,
     pool,
