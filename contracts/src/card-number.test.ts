@@ -32,6 +32,12 @@ describe('findCardNumbers', () => {
     expect(findCardNumbers('order 123 4111111111111111')).toEqual(['4111111111111111']);
   });
 
+  it('finds a 13-digit card number that is every digit in the text, and nothing in 12', () => {
+    expect(findCardNumbers('pan=4222222222222;')).toEqual(['4222222222222']);
+    expect(findCardNumbers('pan=422222222222;')).toEqual([]);
+    expect(findCardNumbers('1a2b3c4d5e6f7g8h9i0j1k2l3m4')).toEqual([]);
+  });
+
   it('ignores masked numbers, Luhn failures, short runs and long ARNs', () => {
     const text = '545454******5454 5555555555554445 123456789012 74123456789012345678901';
     expect(findCardNumbers(text)).toEqual([]);
