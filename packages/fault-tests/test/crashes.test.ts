@@ -33,25 +33,34 @@ const RECOVERY_TIMEOUT_MS = 90_000;
  */
 const HELD_ANSWER_MS = 10 * 60_000;
 
+/** Has Ethoca hold its answer to the next outcome call; returns how many calls came before it. */
+function holdNextCall(): number {
+  h.ethoca.state.faults.failNext(1, { kind: 'delay', ms: HELD_ANSWER_MS });
+  return h.ethoca.state.received.length;
+}
+
+/** Waits for the call after the first `callsBefore`: the held one. */
+async function heldCallArrived(callsBefore: number): Promise<void> {
+  await waitFor(
+    'the held outcome call to reach Ethoca',
+    () =>
+      Promise.resolve(
+        h.ethoca.state.received.length > callsBefore
+          ? { done: true as const, value: undefined }
+          : { done: false as const, state: { received: h.ethoca.state.received.length } },
+      ),
+    { timeoutMs: 60_000, intervalMs: 5, context: () => service.outputTail() },
+  );
+}
+
 beforeAll(async () => {
   // Three requests in ten fail: 500s first, then 503s or reset connections after each restart.
   h.ethoca.state.faults.failShare(0.3, { kind: 'server-error' }, 11);
-  let before = h.ethoca.state.received.length;
-  h.ethoca.state.faults.failNext(1, { kind: 'delay', ms: HELD_ANSWER_MS });
+  let callsBeforeHeld = holdNextCall();
   service = await startLoggedService(h, 'all', logs);
   await h.client(() => service.url).deliver(alerts);
   for (let kill = 0; kill < size.kills; kill += 1) {
-    const heldCall = before;
-    await waitFor(
-      'the held outcome call to reach Ethoca',
-      () =>
-        Promise.resolve(
-          h.ethoca.state.received.length > heldCall
-            ? { done: true as const, value: undefined }
-            : { done: false as const, state: { received: h.ethoca.state.received.length } },
-        ),
-      { timeoutMs: 60_000, intervalMs: 5, context: () => service.outputTail() },
-    );
+    await heldCallArrived(callsBeforeHeld);
     const [inFlight] = await h.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM alert_outcomes WHERE state = 'IN_FLIGHT' AND alert_id = ANY($1)`,
       [ids],
@@ -63,10 +72,7 @@ beforeAll(async () => {
       { kind: kill % 2 === 0 ? 'unavailable' : 'reset' },
       12 + kill,
     );
-    before = h.ethoca.state.received.length;
-    if (kill + 1 < size.kills) {
-      h.ethoca.state.faults.failNext(1, { kind: 'delay', ms: HELD_ANSWER_MS });
-    }
+    if (kill + 1 < size.kills) callsBeforeHeld = holdNextCall();
     service = await service.restart();
   }
   const started = Date.now();

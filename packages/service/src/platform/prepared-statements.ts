@@ -10,7 +10,8 @@ import {
 import type pg from 'pg';
 
 /**
- * Named prepared statements for the statements that run on every delivery or batch.
+ * Named prepared statements, for statements so frequent that planning them each time shows (the
+ * webhook's ingest runs on every delivery).
  *
  * pg sends a statement without a name as an unnamed one, which PostgreSQL parses and plans again
  * on every call. For the ingest's single statement (five CTEs, pg-boss's job insert inside) that
@@ -19,9 +20,9 @@ import type pg from 'pg';
  * `preparedAs(label)`; the pool below then sends it under a name, so each connection parses it
  * once and later calls send only Bind and Execute.
  *
- * Only statements whose text never changes may opt in (batches as one `jsonRows` parameter, never
- * a list of placeholders that grows with the batch): every distinct text stays prepared on every
- * connection for the connection's life. Past `MAX_PREPARED_TEXTS` texts, a new one runs unnamed.
+ * Only statements whose text never changes may opt in (a batch as one `jsonRows` parameter, never
+ * one `$n` parameter per row): every distinct text stays prepared on every connection for the
+ * connection's life. Past `MAX_PREPARED_TEXTS` texts, a new one runs unnamed.
  * Named statements need a session of their own on the server, so a pooler in transaction mode
  * between the service and PostgreSQL must support them (PgBouncer 1.21+ with
  * max_prepared_statements), or the label must go.
@@ -86,7 +87,8 @@ class NamingClient implements PostgresPoolClient {
       ).query(textOrCursor);
     }
     const name = this.names.nameFor(textOrCursor);
-    const values = [...parameters];
+    // pg only reads the values (it converts them into an array of its own).
+    const values = parameters as unknown[];
     const result =
       name === undefined
         ? this.client.query(textOrCursor, values)
