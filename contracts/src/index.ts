@@ -7,6 +7,7 @@ export * from './ethoca-error.js';
 export * from './field-path.js';
 export * from './local-timestamp.js';
 export * from './mastercom.js';
+export * from './minor-units.js';
 export * from './money.js';
 export * from './openapi.js';
 export * from './outcome.js';

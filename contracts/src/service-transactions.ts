@@ -4,6 +4,7 @@
  * so a full card number can never arrive through this door.
  */
 import * as z from 'zod';
+import { decimalPlaces, minorUnits } from './currency.js';
 import { moneySchema } from './money.js';
 
 export const FULFILMENT_STATES = ['NOT_FULFILLED', 'FULFILLED', 'CANCELLED'] as const;
@@ -48,6 +49,16 @@ export const merchantTransactionSchema = z
       .meta({ description: 'Already refunded, same currency' }),
   })
   .superRefine((transaction, ctx) => {
+    const exponent = minorUnits(transaction.amount.currencyCode);
+    const places = decimalPlaces(transaction.refundedValue);
+    if (exponent !== undefined && places > exponent) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refundedValue'],
+        message: `has ${places} decimal places; ${transaction.amount.currencyCode} allows at most ${exponent}`,
+      });
+      return;
+    }
     if (transaction.refundedValue > transaction.amount.value) {
       ctx.addIssue({
         code: 'custom',

@@ -27,11 +27,15 @@ export {
 } from './processing/process-alert.js';
 export {
   PostgresMerchantLedger,
-  upsertTransactions,
   type LedgerMatch,
   type MatchableAlert,
   type MerchantLedger,
 } from './processing/merchant-ledger.js';
+export {
+  LedgerImportConflictError,
+  upsertTransactions,
+  type ImportConflict,
+} from './processing/ledger-import.js';
 export { recordRuleOutcome } from './processing/rule-outcome-recording.js';
 export { HttpRefundGateway } from './processing/http-refund-gateway.js';
 export { DeadlineWatch } from './processing/deadline-watch.js';

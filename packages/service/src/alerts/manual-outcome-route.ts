@@ -1,6 +1,7 @@
 import {
   amountWhenNothingMoved,
   manualOutcomeRequestSchema,
+  minorToMoney,
   outcomesForAlertType,
   problemFieldErrors,
   type AlertOutcome,
@@ -10,11 +11,27 @@ import express, { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { sendProblem } from '../platform/problem-details.js';
+import { alertAmount } from '../processing/alert-amount.js';
 import { transition } from '../processing/alert-state-machine.js';
 
 // An agent decides alerts the rules could not: unmatched ones, and matched ones whose refund the
-// PSP would not confirm. Anything further along already has its one final outcome.
+// PSP refused. Anything further along already has its one final outcome, or has a refund that the
+// PSP may be making at this moment: deciding it by hand could report NOT_REFUNDED for money that
+// moved, so the agent waits for the PSP's answer.
 const DECIDABLE = new Set(['UNMATCHED', 'MATCHED']);
+
+/** Why an alert in `status` cannot be decided by hand now, for the 409's detail. */
+function notDecidable(status: string): string {
+  switch (status) {
+    case 'RECEIVED':
+      return 'the alert is RECEIVED; the rules have not looked at it yet, try again shortly';
+    case 'REFUND_REQUESTED':
+    case 'ACTIONED':
+      return `the alert is ${status}; a refund for it is with the PSP, decide after its answer is recorded`;
+    default:
+      return `the alert is ${status}; its final outcome is already decided`;
+  }
+}
 
 /** `POST /api/v6/alerts/:alertId/outcome`: an agent's decision, queued for the Outcome API. */
 export function manualOutcomeRouter(deps: {
@@ -62,15 +79,9 @@ export function manualOutcomeRouter(deps: {
           };
         }
         if (!DECIDABLE.has(alert.status)) {
-          return {
-            status: 409 as const,
-            detail: `the alert is ${alert.status}; ${alert.status === 'RECEIVED' ? 'the rules have not looked at it yet, try again shortly' : 'its final outcome is already decided'}`,
-          };
+          return { status: 409 as const, detail: notDecidable(alert.status) };
         }
-        const nothing = amountWhenNothingMoved({
-          value: Number(alert.amount_value),
-          currencyCode: alert.amount_currency,
-        });
+        const nothing = amountWhenNothingMoved(minorToMoney(alertAmount(alert)));
         const outcome: AlertOutcome = {
           alertId,
           outcome: request.outcome,

@@ -46,6 +46,8 @@ export interface MerchantTransactionsTable {
   settled: boolean;
   fulfilment: 'NOT_FULFILLED' | 'FULFILLED' | 'CANCELLED';
   refunded_value: ColumnType<string, string | number | undefined, string | number>;
+  /** Refunds reserved and not yet answered finally by the PSP (see migration 0004). */
+  refund_reserved_value: ColumnType<string, string | number | undefined, string | number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -55,8 +57,11 @@ export interface AlertRefundsTable {
   transaction_id: string;
   amount_value: Numeric;
   amount_currency: string;
-  status: 'SUCCEEDED' | 'PENDING' | 'FAILED' | 'NOT_SETTLED';
+  /** REQUESTED and PENDING are reservations; the other three are the PSP's final answers. */
+  status: 'REQUESTED' | 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'NOT_SETTLED';
   psp_refund_id: string | null;
+  /** The rule's decision that asked for this refund, kept so a resumed worker reports it. */
+  decision: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

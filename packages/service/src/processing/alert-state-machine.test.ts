@@ -6,7 +6,9 @@ describe('alert state machine', () => {
   it('allows the worker path and the manual path', () => {
     const path = [
       ['RECEIVED', 'MATCHED'],
-      ['MATCHED', 'ACTIONED'],
+      ['MATCHED', 'REFUND_REQUESTED'],
+      ['REFUND_REQUESTED', 'ACTIONED'],
+      ['REFUND_REQUESTED', 'MATCHED'],
       ['ACTIONED', 'OUTCOME_PENDING'],
       ['OUTCOME_PENDING', 'OUTCOME_SENT'],
       ['RECEIVED', 'UNMATCHED'],
@@ -21,12 +23,15 @@ describe('alert state machine', () => {
     let allowed = 0;
     for (const from of ALERT_STATUSES)
       for (const to of ALERT_STATUSES) if (canTransition(from, to)) allowed += 1;
-    expect(allowed).toBe(8);
+    expect(allowed).toBe(10);
     for (const to of ALERT_STATUSES) {
       expect(canTransition('OUTCOME_SENT', to)).toBe(false);
       expect(canTransition('OUTCOME_FAILED', to)).toBe(false);
     }
     expect(canTransition('RECEIVED', 'OUTCOME_SENT')).toBe(false);
     expect(canTransition('UNMATCHED', 'MATCHED')).toBe(false);
+    // Money moves only through a reservation, and no one decides while the PSP may be refunding.
+    expect(canTransition('MATCHED', 'ACTIONED')).toBe(false);
+    expect(canTransition('REFUND_REQUESTED', 'OUTCOME_PENDING')).toBe(false);
   });
 });

@@ -4,12 +4,16 @@ import type { AlertRow, AlertsTable, Database } from '../platform/database-schem
 
 /**
  * The only moves an alert may make. Manual decisions enter at UNMATCHED or MATCHED and go straight
- * to OUTCOME_PENDING; everything else follows the worker's path.
+ * to OUTCOME_PENDING; everything else follows the worker's path. Money moves only through
+ * REFUND_REQUESTED: the refund is reserved on the way in, and the PSP's final answer leads either
+ * on to ACTIONED or, when the PSP refused, back to MATCHED for an agent. No agent decides an alert
+ * while it is there, since the PSP may be refunding it at that moment.
  */
 const ALLOWED: Readonly<Record<AlertStatus, readonly AlertStatus[]>> = {
   RECEIVED: ['MATCHED', 'UNMATCHED'],
-  MATCHED: ['ACTIONED', 'OUTCOME_PENDING'],
+  MATCHED: ['REFUND_REQUESTED', 'OUTCOME_PENDING'],
   UNMATCHED: ['OUTCOME_PENDING'],
+  REFUND_REQUESTED: ['ACTIONED', 'MATCHED'],
   ACTIONED: ['OUTCOME_PENDING'],
   OUTCOME_PENDING: ['OUTCOME_SENT', 'OUTCOME_FAILED'],
   OUTCOME_SENT: [],

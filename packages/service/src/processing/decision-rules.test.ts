@@ -1,15 +1,16 @@
-import { outcomesForAlertType } from '@mastercom/contracts';
+import { outcomesForAlertType, toMinorUnits } from '@mastercom/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide, parseRefundCeilings, type DecisionInput } from './decision-rules.js';
 
 const policy = { refundCeilings: { USD: 500, JPY: 60_000 } };
-const usd = (value: number) => ({ value, currencyCode: 'USD' });
+const usd = (value: number) => ({ minor: toMinorUnits(value, 'USD'), currencyCode: 'USD' });
+const cents = (value: number) => toMinorUnits(value, 'USD');
 const transaction = (overrides: Partial<NonNullable<DecisionInput['transaction']>> = {}) => ({
   settled: true,
   fulfilment: 'FULFILLED' as const,
-  amountValue: 100,
-  refundedValue: 0,
+  amountMinor: cents(100),
+  refundedMinor: 0,
   ...overrides,
 });
 
@@ -41,7 +42,7 @@ describe('decision rules', () => {
 
   it('previously-refunded: a refunded or cancelled order reports the earlier refund and refunds nothing again', () => {
     for (const tx of [
-      transaction({ refundedValue: 100 }),
+      transaction({ refundedMinor: cents(100) }),
       transaction({ fulfilment: 'CANCELLED' }),
     ]) {
       expect(
@@ -61,7 +62,7 @@ describe('decision rules', () => {
   });
 
   it('not-fulfilled: fulfilment is stopped and the payment refunded, whatever the amount', () => {
-    const tx = transaction({ fulfilment: 'NOT_FULFILLED', amountValue: 9000 });
+    const tx = transaction({ fulfilment: 'NOT_FULFILLED', amountMinor: cents(9000) });
     expect(
       decide({ alertType: 'CONFIRMEDFRAUD', alertAmount: usd(9000), transaction: tx }, policy),
     ).toMatchObject({
@@ -81,7 +82,7 @@ describe('decision rules', () => {
         {
           alertType: 'CONFIRMEDFRAUD',
           alertAmount: usd(500),
-          transaction: transaction({ amountValue: 500 }),
+          transaction: transaction({ amountMinor: cents(500) }),
         },
         policy,
       ),
@@ -104,7 +105,7 @@ describe('decision rules', () => {
         {
           alertType: 'CONFIRMEDFRAUD',
           alertAmount: usd(500.01),
-          transaction: transaction({ amountValue: 500.01 }),
+          transaction: transaction({ amountMinor: cents(500.01) }),
         },
         policy,
       ),
@@ -117,7 +118,7 @@ describe('decision rules', () => {
       decide(
         {
           alertType: 'CUSTOMERDISPUTE',
-          alertAmount: { value: 10, currencyCode: 'GBP' },
+          alertAmount: { minor: 1000, currencyCode: 'GBP' },
           transaction: transaction(),
         },
         policy,
@@ -128,7 +129,7 @@ describe('decision rules', () => {
   it('only ever chooses an outcome Ethoca accepts for the alert type', () => {
     const inputs = fc.record({
       alertType: fc.constantFrom('CONFIRMEDFRAUD' as const, 'CUSTOMERDISPUTE' as const),
-      value: fc.double({ min: 1, max: 100_000, noNaN: true }),
+      minor: fc.integer({ min: 1, max: 10_000_000 }),
       currencyCode: fc.constantFrom('USD', 'JPY', 'EUR'),
       transaction: fc.option(
         fc.record({
@@ -138,16 +139,16 @@ describe('decision rules', () => {
             'FULFILLED' as const,
             'CANCELLED' as const,
           ),
-          amountValue: fc.double({ min: 1, max: 100_000, noNaN: true }),
-          refundedValue: fc.double({ min: 0, max: 100_000, noNaN: true }),
+          amountMinor: fc.integer({ min: 1, max: 10_000_000 }),
+          refundedMinor: fc.integer({ min: 0, max: 10_000_000 }),
         }),
         { nil: undefined },
       ),
     });
     fc.assert(
-      fc.property(inputs, ({ alertType, value, currencyCode, transaction: tx }) => {
+      fc.property(inputs, ({ alertType, minor, currencyCode, transaction: tx }) => {
         const decision = decide(
-          { alertType, alertAmount: { value, currencyCode }, transaction: tx },
+          { alertType, alertAmount: { minor, currencyCode }, transaction: tx },
           policy,
         );
         expect(outcomesForAlertType(alertType)).toContain(decision.outcome);
@@ -159,6 +160,9 @@ describe('decision rules', () => {
     expect(parseRefundCeilings('USD=500, EUR=450.5')).toEqual({ USD: 500, EUR: 450.5 });
     expect(() => parseRefundCeilings('USD=500,euro=1')).toThrow(
       'refund ceiling "euro=1" is not CUR=amount',
+    );
+    expect(() => parseRefundCeilings('JPY=100.5')).toThrow(
+      'refund ceiling "JPY=100.5": 100.5 has more decimals than JPY allows (0)',
     );
   });
 });

@@ -1,4 +1,9 @@
-import { outcomesForAlertType, type OutcomeCode } from '@mastercom/contracts';
+import {
+  outcomesForAlertType,
+  toMinorUnits,
+  type MinorMoney,
+  type OutcomeCode,
+} from '@mastercom/contracts';
 
 /**
  * The decision table. One row decides each alert; the first row whose condition holds wins.
@@ -36,19 +41,21 @@ export interface Decision {
 
 export interface DecisionInput {
   alertType: 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE';
-  alertAmount: { value: number; currencyCode: string };
+  alertAmount: MinorMoney;
+  /** Amounts in minor units of the transaction's currency. */
   transaction:
     | {
         settled: boolean;
         fulfilment: 'NOT_FULFILLED' | 'FULFILLED' | 'CANCELLED';
-        amountValue: number;
-        refundedValue: number;
+        amountMinor: number;
+        /** Refunded and confirmed, by the merchant before or by this service. */
+        refundedMinor: number;
       }
     | undefined;
 }
 
 export interface DecisionPolicy {
-  /** Largest amount refunded without a human, per ISO 4217 currency code. */
+  /** Largest amount refunded without a human, per ISO 4217 currency code, in major units. */
   refundCeilings: Readonly<Record<string, number>>;
 }
 
@@ -84,7 +91,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy): Decision {
     return pick('not-settled', 'STOPPED', 'RESOLVED', 'void', { stopped: true });
   if (
     transaction.fulfilment === 'CANCELLED' ||
-    transaction.refundedValue >= transaction.amountValue
+    transaction.refundedMinor >= transaction.amountMinor
   ) {
     return pick(
       'previously-refunded',
@@ -97,7 +104,10 @@ export function decide(input: DecisionInput, policy: DecisionPolicy): Decision {
   if (transaction.fulfilment === 'NOT_FULFILLED')
     return pick('not-fulfilled', 'STOPPED', 'RESOLVED', 'refund', { stopped: true });
   const ceiling = policy.refundCeilings[input.alertAmount.currencyCode];
-  if (ceiling !== undefined && input.alertAmount.value <= ceiling) {
+  if (
+    ceiling !== undefined &&
+    input.alertAmount.minor <= toMinorUnits(ceiling, input.alertAmount.currencyCode)
+  ) {
     return pick('refund-under-ceiling', 'MISSED', 'RESOLVED', 'refund');
   }
   return pick('over-ceiling', 'MISSED', 'UNRESOLVED_DISPUTE', 'none');
@@ -119,6 +129,12 @@ export function parseRefundCeilings(text: string): Record<string, number> {
       value < 0
     ) {
       throw new Error(`refund ceiling "${entry}" is not CUR=amount`);
+    }
+    try {
+      // The ceiling is compared in minor units, so it must be money in its currency.
+      toMinorUnits(amount.trim(), currency);
+    } catch (error) {
+      throw new Error(`refund ceiling "${entry}": ${(error as Error).message}`);
     }
     ceilings[currency] = value;
   }

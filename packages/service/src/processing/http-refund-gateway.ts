@@ -1,5 +1,7 @@
 import {
   IDEMPOTENCY_KEY_HEADER,
+  minorToMoney,
+  moneyToMinor,
   PSP_REFUND_REASON,
   PSP_REFUNDS_PATH,
   pspRefundSchema,
@@ -25,7 +27,8 @@ export class HttpRefundGateway implements RefundGateway {
   async refund(request: RefundRequest): Promise<RefundResult> {
     const body: PspRefundRequest = {
       transactionId: request.transactionId,
-      amount: request.amount,
+      // Minor units become the PSP's decimal JSON number here, at the boundary, exactly.
+      amount: minorToMoney(request.amount),
       reason: PSP_REFUND_REASON,
       alertId: request.alertId,
     };
@@ -69,7 +72,7 @@ export class HttpRefundGateway implements RefundGateway {
     return {
       refundId: parsed.data.refundId,
       status: parsed.data.status,
-      amount: parsed.data.amount,
+      amount: moneyToMinor(parsed.data.amount),
     };
   }
 }

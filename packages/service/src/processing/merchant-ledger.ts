@@ -1,4 +1,9 @@
-import type { MerchantTransaction } from '@mastercom/contracts';
+import {
+  minorUnitsToDecimal,
+  toMinorUnits,
+  type MerchantTransaction,
+  type MinorMoney,
+} from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { jsonRows } from '../platform/json-rows.js';
@@ -8,19 +13,23 @@ export interface MatchableAlert {
   acquirerReferenceNumber: string | null;
   cardBin: string | null;
   cardLast4: string | null;
-  amount: { value: number; currencyCode: string };
+  amount: MinorMoney;
   authCode: string | null;
   /** The alert's transaction time as an instant, read in the member's time zone. */
   transactionAt: Date | null;
   merchantDescriptor: string | null;
 }
 
+/** A merchant transaction as decisions see it; amounts in minor units of `currencyCode`. */
 export interface LedgerTransaction {
   transactionId: string;
   settled: boolean;
   fulfilment: 'NOT_FULFILLED' | 'FULFILLED' | 'CANCELLED';
-  amountValue: number;
-  refundedValue: number;
+  amountMinor: number;
+  /** Refunded and confirmed: what the merchant reported plus this service's confirmed refunds. */
+  refundedMinor: number;
+  /** Reserved for refunds the PSP has been or is about to be asked for, not yet answered. */
+  reservedMinor: number;
   currencyCode: string;
 }
 
@@ -62,7 +71,8 @@ export class PostgresMerchantLedger implements MerchantLedger {
       card_bin: alert.cardBin?.slice(0, 6) ?? null,
       card_last4: alert.cardLast4,
       currency: alert.amount.currencyCode,
-      amount: alert.amount.value,
+      // As decimal text: PostgreSQL compares it with the numeric column exactly.
+      amount: minorUnitsToDecimal(alert.amount.minor, alert.amount.currencyCode),
       auth_code: alert.authCode,
       at: alert.transactionAt?.toISOString() ?? null,
       descriptor: alert.merchantDescriptor,
@@ -107,15 +117,16 @@ export class PostgresMerchantLedger implements MerchantLedger {
 }
 
 /** The columns decisions need, read the same way wherever a transaction is loaded. */
-const LEDGER_COLUMNS = [
+export const LEDGER_COLUMNS = [
   'transaction_id',
   'settled',
   'fulfilment',
   'amount_value',
   'refunded_value',
+  'refund_reserved_value',
   'amount_currency',
 ] as const;
-const LEDGER_SELECT = sql.raw(LEDGER_COLUMNS.join(', '));
+export const LEDGER_SELECT = sql.raw(LEDGER_COLUMNS.join(', '));
 
 type LedgerRow = Parameters<typeof toLedger>[0];
 
@@ -132,67 +143,23 @@ export async function loadLedgerTransaction(
   return row === undefined ? undefined : toLedger(row);
 }
 
-function toLedger(row: {
+export function toLedger(row: {
   transaction_id: string;
   settled: boolean;
   fulfilment: LedgerTransaction['fulfilment'];
   amount_value: string;
   refunded_value: string;
+  refund_reserved_value: string;
   amount_currency: string;
 }): LedgerTransaction {
+  const currency = row.amount_currency;
   return {
     transactionId: row.transaction_id,
     settled: row.settled,
     fulfilment: row.fulfilment,
-    amountValue: Number(row.amount_value),
-    refundedValue: Number(row.refunded_value),
-    currencyCode: row.amount_currency,
+    amountMinor: toMinorUnits(row.amount_value, currency),
+    refundedMinor: toMinorUnits(row.refunded_value, currency),
+    reservedMinor: toMinorUnits(row.refund_reserved_value, currency),
+    currencyCode: currency,
   };
-}
-
-/** Upserts by transactionId in one transaction; reports how many rows were new. */
-export async function upsertTransactions(
-  db: Kysely<Database>,
-  transactions: readonly MerchantTransaction[],
-): Promise<{ inserted: number; updated: number }> {
-  const rows = await db
-    .insertInto('merchant_transactions')
-    .values(
-      transactions.map((transaction) => ({
-        transaction_id: transaction.transactionId,
-        acquirer_reference_number: transaction.acquirerReferenceNumber ?? null,
-        // Stored as the 6-digit BIN so that 6- and 8-digit BINs from either side compare equal.
-        card_bin: transaction.cardBin.slice(0, 6),
-        card_last4: transaction.cardLast4,
-        amount_value: transaction.amount.value,
-        amount_currency: transaction.amount.currencyCode,
-        auth_code: transaction.authCode ?? null,
-        transaction_at: transaction.transactionAt,
-        descriptor: transaction.descriptor ?? null,
-        settled: transaction.settled,
-        fulfilment: transaction.fulfilment,
-        refunded_value: transaction.refundedValue,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict.column('transaction_id').doUpdateSet((eb) => ({
-        acquirer_reference_number: eb.ref('excluded.acquirer_reference_number'),
-        card_bin: eb.ref('excluded.card_bin'),
-        card_last4: eb.ref('excluded.card_last4'),
-        amount_value: eb.ref('excluded.amount_value'),
-        amount_currency: eb.ref('excluded.amount_currency'),
-        auth_code: eb.ref('excluded.auth_code'),
-        transaction_at: eb.ref('excluded.transaction_at'),
-        descriptor: eb.ref('excluded.descriptor'),
-        settled: eb.ref('excluded.settled'),
-        fulfilment: eb.ref('excluded.fulfilment'),
-        refunded_value: eb.ref('excluded.refunded_value'),
-        updated_at: new Date(),
-      })),
-    )
-    // xmax is 0 for a freshly inserted row and set for one the upsert updated.
-    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-    .execute();
-  const inserted = rows.filter((row) => row.inserted).length;
-  return { inserted, updated: rows.length - inserted };
 }

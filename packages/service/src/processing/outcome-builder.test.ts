@@ -4,7 +4,9 @@ import { buildOutcome } from './outcome-builder.js';
 
 const alertId = 'B7QK2M9XW4ZP1RT8LN3VD6HCY';
 const now = new Date('2026-03-04T15:22:10.000Z');
-const amount = { value: 149.99, currencyCode: 'USD' };
+// In the service amounts are minor units; the Outcome API item carries the decimal.
+const amount = { minor: 14_999, currencyCode: 'USD' };
+const decimal = { value: 149.99, currencyCode: 'USD' };
 
 describe('buildOutcome', () => {
   it('reports REFUNDED with the refund id only after the PSP confirmed the refund', () => {
@@ -25,12 +27,12 @@ describe('buildOutcome', () => {
       outcome: 'STOPPED',
       refundStatus: 'REFUNDED',
       refund: {
-        amount,
+        amount: decimal,
         type: 'REFUND',
         transactionId: 'rf_1',
         timestamp: '2026-03-04T15:22:10+00:00',
       },
-      amountStopped: amount,
+      amountStopped: decimal,
     });
   });
 
@@ -50,7 +52,7 @@ describe('buildOutcome', () => {
     });
     expect(alertOutcomeSchema.parse(outcome)).toMatchObject({
       refundStatus: 'NOT_REFUNDED',
-      refund: { amount },
+      refund: { amount: decimal },
     });
     expect(outcome.refund.type).toBeUndefined();
   });
@@ -92,7 +94,7 @@ describe('buildOutcome', () => {
   it('keeps every amount at the Outcome API minimum of 1 for sub-unit transactions', () => {
     const outcome = buildOutcome({
       alertId,
-      amount: { value: 0.5, currencyCode: 'USD' },
+      amount: { minor: 50, currencyCode: 'USD' },
       now,
       decision: {
         rule: 'not-found',

@@ -1,10 +1,16 @@
-import { amountWhenNothingMoved, type AlertOutcome } from '@mastercom/contracts';
+import {
+  amountWhenNothingMoved,
+  minorToMoney,
+  type AlertOutcome,
+  type MinorMoney,
+} from '@mastercom/contracts';
 import type { Decision } from './decision-rules.js';
 import type { RefundResult } from './refund-gateway.js';
 
 export interface OutcomeInput {
   alertId: string;
-  amount: { value: number; currencyCode: string };
+  /** The alert's amount; decimals appear only in the Outcome API item built here. */
+  amount: MinorMoney;
   decision: Decision;
   /** The PSP's answer when the decision asked for a refund or a void. */
   refund: RefundResult | undefined;
@@ -19,14 +25,14 @@ export interface OutcomeInput {
 export function buildOutcome(input: OutcomeInput): AlertOutcome {
   const { decision, refund } = input;
   const timestamp = input.now.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-  const nothing = amountWhenNothingMoved(input.amount);
+  const nothing = amountWhenNothingMoved(minorToMoney(input.amount));
   const refunded =
     decision.previouslyRefunded || (decision.action === 'refund' && refund?.status === 'SUCCEEDED');
   const notSettled = decision.action === 'void' || refund?.status === 'NOT_SETTLED';
   const refundStatus = notSettled ? 'NOT_SETTLED' : refunded ? 'REFUNDED' : 'NOT_REFUNDED';
   // The Outcome API's minimum of 1 applies to real refunds too; a sub-unit refund reports 1.
   const refundAmount =
-    refund?.status === 'SUCCEEDED' ? amountWhenNothingMoved(refund.amount) : nothing;
+    refund?.status === 'SUCCEEDED' ? amountWhenNothingMoved(minorToMoney(refund.amount)) : nothing;
   return {
     alertId: input.alertId,
     outcome: decision.outcome,

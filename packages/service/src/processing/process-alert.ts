@@ -1,4 +1,3 @@
-import { minorUnits } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
@@ -11,11 +10,19 @@ import {
   type MatchableAlert,
   type MerchantLedger,
 } from './merchant-ledger.js';
+import { alertAmount } from './alert-amount.js';
 import {
   RefundNotConfirmedError,
   type RefundGateway,
   type RefundResult,
 } from './refund-gateway.js';
+import {
+  loadReservation,
+  recordPendingRefund,
+  releaseRefusedRefund,
+  reserveRefund,
+  type Reservation,
+} from './refund-reservation.js';
 import { recordRuleOutcomes, type RuleOutcomeInput } from './rule-outcome-recording.js';
 
 export interface ProcessAlertDeps {
@@ -57,13 +64,15 @@ export function settlementFor(
 }
 
 /**
- * Works a batch of alerts from where each stands: RECEIVED -> MATCHED | UNMATCHED -> (ACTIONED) ->
- * OUTCOME_PENDING. Each stage commits on its own, so a crash resumes every alert from its last
- * committed status; the only external call, the refund, is idempotent on the alert id. The batch
- * shares its round trips (one read, one ledger lookup, one statement recording the matches, one
- * recording the decisions) while each alert settles on its own: a refund the PSP has not confirmed,
- * or an alert another worker moved first, fails that alert's job alone. A database error in a
- * shared statement fails the alerts it was for, which are retried.
+ * Works a batch of alerts from where each stands: RECEIVED -> MATCHED | UNMATCHED ->
+ * (REFUND_REQUESTED -> ACTIONED) -> OUTCOME_PENDING. Each stage commits on its own, so a crash
+ * resumes every alert from its last committed status; money moves only through a reservation
+ * (refund-reservation.ts), and the only external call, the refund, is idempotent on the alert id
+ * and always asks for the reserved amount. The batch shares its round trips (one read, one ledger
+ * lookup, one statement recording the matches, one recording the decisions) while each alert
+ * settles on its own: a refund the PSP has not confirmed, or an alert another worker moved first,
+ * fails that alert's job alone. A database error in a shared statement fails the alerts it was
+ * for, which are retried.
  */
 export async function processAlerts(
   deps: ProcessAlertDeps,
@@ -112,7 +121,8 @@ export async function processAlerts(
     return [];
   });
 
-  // Decide each alert; the refunds go to the PSP concurrently.
+  // Decide each alert; reservations are taken one by one under their transaction's lock, and the
+  // refunds go to the PSP concurrently.
   const decided = await Promise.all(
     current.map(async (alert) => {
       try {
@@ -162,30 +172,40 @@ async function matchFresh(
   return { moved: await recordMatches(deps.db, verdicts), matches };
 }
 
+type Step = { result: ProcessResult } | { record: RuleOutcomeInput };
+
 /**
  * One alert's decision: a result that needs no write (held, already processed, refund refused),
- * or the outcome to record. Throws when the PSP has not confirmed the refund.
+ * or the outcome to record. Throws to have the job retried: the PSP has not confirmed the refund,
+ * or other alerts' refunds in flight hold what is left of the transaction.
  */
 async function decideOne(
   deps: ProcessAlertDeps,
   alert: AlertRow,
   matchedNow: LedgerMatch | undefined,
   now: () => Date,
-): Promise<{ result: ProcessResult } | { record: RuleOutcomeInput }> {
+): Promise<Step> {
   const status = alert.status as AlertStatus;
   if (status === 'UNMATCHED') {
     if (now().getTime() - alert.received_at.getTime() < deps.unmatchedHoldMs)
       return { result: 'held-for-agent' };
     const decision = decide(
-      { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction: undefined },
+      { alertType: alertTypeOf(alert), alertAmount: alertAmount(alert), transaction: undefined },
       deps.policy,
     );
     return { record: { alert, from: 'UNMATCHED', decision, refund: undefined, at: now() } };
   }
+  if (status === 'REFUND_REQUESTED') {
+    // Resumed after a stop or a PENDING answer: the same amount, under the same key.
+    const reservation = await loadReservation(deps.db, alert.alert_id);
+    if (reservation === undefined) return { result: 'already-processed' };
+    return askPsp(deps, alert, reservation, now);
+  }
   if (status !== 'MATCHED') return { result: 'already-processed' };
 
   // The transaction matched a moment ago is as fresh as a second read of it; an alert resumed in
-  // MATCHED (after a crash or a PSP retry) reads its transaction again.
+  // MATCHED (after a crash or a PSP retry) reads its transaction again. Decisions that move no
+  // money are final on this read; one that would is taken again under the transaction's lock.
   const transaction =
     alert.matched_transaction_id === null
       ? undefined
@@ -193,39 +213,88 @@ async function decideOne(
         ? matchedNow.transaction
         : await loadLedgerTransaction(deps.db, alert.matched_transaction_id);
   const decision: Decision = decide(
-    { alertType: alertTypeOf(alert), alertAmount: amountOf(alert), transaction },
+    { alertType: alertTypeOf(alert), alertAmount: alertAmount(alert), transaction },
     deps.policy,
   );
   if (decision.action === 'none') {
     return { record: { alert, from: 'MATCHED', decision, refund: undefined, at: now() } };
   }
-  if (transaction === undefined)
-    throw new Error(`alert ${alert.alert_id} decided ${decision.rule} without a transaction`);
+  const reserved = await reserveRefund(deps.db, alert, deps.policy);
+  switch (reserved.kind) {
+    case 'decided':
+      return {
+        record: {
+          alert,
+          from: 'MATCHED',
+          decision: reserved.decision,
+          refund: undefined,
+          at: now(),
+        },
+      };
+    case 'refused':
+      return { result: 'refund-failed' };
+    case 'needs-agent':
+      return { result: 'held-for-agent' };
+    case 'wait':
+      throw new RefundNotConfirmedError(alert.alert_id, 'RESERVED_ELSEWHERE', reserved.detail);
+    case 'reserved':
+      return askPsp(deps, alert, reserved.reservation, now);
+  }
+}
+
+/**
+ * Asks the PSP for a reserved refund and settles what it can: a refusal releases the reservation,
+ * a PENDING answer keeps it (the job retries with the same key), a final confirmation is recorded
+ * with the outcome.
+ */
+async function askPsp(
+  deps: ProcessAlertDeps,
+  alert: AlertRow,
+  reservation: Reservation,
+  now: () => Date,
+): Promise<Step> {
   const refund: RefundResult = await deps.refunds.refund({
     alertId: alert.alert_id,
-    transactionId: transaction.transactionId,
-    amount: {
-      value: refundableValue(
-        amountOf(alert).value,
-        transaction.amountValue - transaction.refundedValue,
-        transaction.currencyCode,
-      ),
-      currencyCode: transaction.currencyCode,
-    },
+    transactionId: reservation.transactionId,
+    amount: reservation.amount,
   });
   // A PSP that voids an unsettled authorisation instead of refunding answers NOT_SETTLED; both
   // that and SUCCEEDED are final. PENDING is retried with the same idempotency key. FAILED is
   // final too: the PSP keeps it under that key, so retrying cannot help, and the alert waits in
   // MATCHED (visible in the deadline buckets) for an agent's decision.
-  if (refund.status === 'FAILED') return { result: 'refund-failed' };
+  if (refund.status === 'FAILED') {
+    await releaseRefusedRefund(deps.db, reservation, refund);
+    return { result: 'refund-failed' };
+  }
   if (refund.status === 'PENDING') {
+    await recordPendingRefund(deps.db, reservation, refund);
     throw new RefundNotConfirmedError(
       alert.alert_id,
       refund.status,
       `PSP refund ${refund.refundId}`,
     );
   }
-  return { record: { alert, from: 'MATCHED', decision, refund, at: now() } };
+  if (
+    refund.amount.minor !== reservation.amount.minor ||
+    refund.amount.currencyCode !== reservation.amount.currencyCode
+  ) {
+    // The PSP moved another amount than the one reserved: recording it would break the ledger's
+    // arithmetic, so the alert stays reserved and visible until someone looks.
+    throw new RefundNotConfirmedError(
+      alert.alert_id,
+      'ERROR',
+      `PSP refund ${refund.refundId} is for ${refund.amount.minor} ${refund.amount.currencyCode} minor units, ${reservation.amount.minor} were reserved`,
+    );
+  }
+  return {
+    record: {
+      alert,
+      from: 'REFUND_REQUESTED',
+      decision: reservation.decision,
+      refund: { reservation, result: refund },
+      at: now(),
+    },
+  };
 }
 
 /** What the ledger needs to know about an alert to find its transaction. */
@@ -234,7 +303,7 @@ function matchableOf(alert: AlertRow): MatchableAlert {
     acquirerReferenceNumber: alert.acquirer_reference_number,
     cardBin: alert.card_bin,
     cardLast4: alert.card_last4,
-    amount: amountOf(alert),
+    amount: alertAmount(alert),
     authCode: typeof alert.payload.authCode === 'string' ? alert.payload.authCode : null,
     transactionAt: alert.transaction_timestamp_utc,
     merchantDescriptor: alert.merchant_descriptor,
@@ -253,20 +322,6 @@ export async function loadAlerts(
     .where('alert_id', 'in', [...alertIds])
     .execute();
   return new Map(rows.map((row) => [row.alert_id, row]));
-}
-
-/**
- * The alert's amount, capped at what is left to refund. The subtraction is done in binary floating
- * point (149.99 - 50.01 is 99.98000000000002), and the PSP refuses an amount with more decimals
- * than its currency has, so the result is rounded to the currency's minor units.
- */
-function refundableValue(alertValue: number, remaining: number, currencyCode: string): number {
-  const exponent = minorUnits(currencyCode) ?? 2;
-  return Number(Math.min(alertValue, remaining).toFixed(exponent));
-}
-
-function amountOf(alert: AlertRow): { value: number; currencyCode: string } {
-  return { value: Number(alert.amount_value), currencyCode: alert.amount_currency };
 }
 
 function alertTypeOf(alert: AlertRow): 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE' {

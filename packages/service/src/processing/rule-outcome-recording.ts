@@ -7,16 +7,20 @@ import {
   IllegalTransitionError,
   illegalTransitionFrom,
 } from './alert-state-machine.js';
+import { minorUnitsToDecimal } from '@mastercom/contracts';
+import { alertAmount } from './alert-amount.js';
 import type { Decision } from './decision-rules.js';
 import { buildOutcome } from './outcome-builder.js';
 import type { RefundResult } from './refund-gateway.js';
+import type { Reservation } from './refund-reservation.js';
 
 export interface RuleOutcomeInput {
   alert: AlertRow;
-  from: 'MATCHED' | 'UNMATCHED';
+  /** REFUND_REQUESTED when the decision moved money (the alert then passes ACTIONED). */
+  from: 'MATCHED' | 'UNMATCHED' | 'REFUND_REQUESTED';
   decision: Decision;
-  /** The PSP's final answer when the decision moved money; the alert then passes ACTIONED. */
-  refund: RefundResult | undefined;
+  /** The reservation and the PSP's final answer (SUCCEEDED or NOT_SETTLED) when money moved. */
+  refund: { reservation: Reservation; result: RefundResult } | undefined;
   at: Date;
 }
 
@@ -36,18 +40,18 @@ export async function recordRuleOutcome(
 
 /**
  * Records the rules' decisions for a batch of alerts in one statement, the worker's last write for
- * each: the refund rows and the ledger's refunded amounts (when money moved), the moves to
- * OUTCOME_PENDING with one trail event per step (MATCHED -> ACTIONED -> OUTCOME_PENDING when
- * refunded or voided), and the outcome rows the dispatcher sends. Returns the ids of the alerts it
- * moved. One statement is one round trip and atomic on its own, where the same writes for one
- * alert as a transaction took up to six.
+ * each: the settled refunds and the ledger (when money moved), the moves to OUTCOME_PENDING with
+ * one trail event per step (REFUND_REQUESTED -> ACTIONED -> OUTCOME_PENDING when refunded or
+ * voided), and the outcome rows the dispatcher sends. Returns the ids of the alerts it moved.
  *
- * Every write hangs off the conditional move of its alert, which comes first and takes the row
- * lock: a second worker that reaches this point for the same alert waits for the first, then finds
- * the status gone and writes nothing for it (no second refund row, no second ledger raise, no
- * second outcome); that alert is missing from the result. The ledger is raised by the sum of the
- * refund rows this statement created per transaction, so two alerts about one transaction in a
- * batch both count, and each refund counts once.
+ * A refund the PSP confirmed is settled whatever became of its alert: the refund row leaves its
+ * reservation (REQUESTED or PENDING) for the PSP's answer, and the transaction's reserved amount
+ * moves to `refunded_value` (a SUCCEEDED refund) or is released (NOT_SETTLED: a void moves no
+ * money). Both hang off the refund row's own conditional update, so a second worker settling the
+ * same refund changes nothing. Everything else hangs off the conditional move of its alert, which
+ * takes the row lock: a second worker finds the status gone and writes nothing for it (no second
+ * outcome); that alert is missing from the result. The merchant transactions are locked first, in
+ * one order, so two workers settling refunds of the same transactions cannot deadlock.
  */
 export async function recordRuleOutcomes(
   db: Kysely<Database>,
@@ -58,11 +62,29 @@ export async function recordRuleOutcomes(
   const decided = prepared.map((rows) => rows.decided);
   const steps = prepared.flatMap((rows) => rows.steps);
   const at = new Date(Math.max(...inputs.map((input) => input.at.getTime())));
+  const transactions = [
+    ...new Set(inputs.flatMap((input) => input.refund?.reservation.transactionId ?? [])),
+  ].sort();
+  if (transactions.length === 0) return recordStatement(db, decided, steps, at);
+  return db.transaction().execute(async (trx) => {
+    await sql`
+      SELECT 1 FROM merchant_transactions WHERE transaction_id = ANY(${transactions})
+       ORDER BY transaction_id FOR UPDATE
+    `.execute(trx);
+    return recordStatement(trx, decided, steps, at);
+  });
+}
+
+async function recordStatement(
+  db: Kysely<Database>,
+  decided: readonly ReturnType<typeof prepare>['decided'][],
+  steps: readonly ReturnType<typeof prepare>['steps'][number][],
+  at: Date,
+): Promise<Set<string>> {
   const result = await sql<{ alert_id: string }>`
     WITH decided AS (
       SELECT * FROM ${jsonRows(decided)} AS d (
-        alert_id text, from_status text, outcome jsonb, transaction_id text, refund_value numeric,
-        refund_currency text, refund_status text, psp_refund_id text)
+        alert_id text, from_status text, outcome jsonb, refund_status text, psp_refund_id text)
     ),
     step AS (
       SELECT * FROM ${jsonRows(steps)} AS s (
@@ -74,22 +96,25 @@ export async function recordRuleOutcomes(
        WHERE alerts.alert_id = decided.alert_id AND alerts.status = decided.from_status
       RETURNING alerts.alert_id
     ),
-    recorded AS (
-      INSERT INTO alert_refunds
-             (alert_id, transaction_id, amount_value, amount_currency, status, psp_refund_id)
-      SELECT decided.alert_id, decided.transaction_id, decided.refund_value,
-             decided.refund_currency, decided.refund_status, decided.psp_refund_id
-        FROM decided JOIN moved ON moved.alert_id = decided.alert_id
-       WHERE decided.refund_status IS NOT NULL
-      ON CONFLICT (alert_id) DO NOTHING
-      RETURNING transaction_id, amount_value, status
+    settled AS (
+      UPDATE alert_refunds
+         SET status = decided.refund_status, psp_refund_id = decided.psp_refund_id,
+             updated_at = ${at}
+        FROM decided
+       WHERE alert_refunds.alert_id = decided.alert_id
+         AND decided.refund_status IS NOT NULL
+         AND alert_refunds.status IN ('REQUESTED', 'PENDING')
+      RETURNING alert_refunds.transaction_id, alert_refunds.amount_value, alert_refunds.status
     ),
     ledger AS (
       UPDATE merchant_transactions
-         SET refunded_value = refunded_value + refunded.total, updated_at = ${at}
-        FROM (SELECT transaction_id, sum(amount_value) AS total
-                FROM recorded WHERE status = 'SUCCEEDED' GROUP BY transaction_id) AS refunded
-       WHERE merchant_transactions.transaction_id = refunded.transaction_id
+         SET refund_reserved_value = refund_reserved_value - totals.reserved,
+             refunded_value = refunded_value + totals.refunded,
+             updated_at = ${at}
+        FROM (SELECT transaction_id, sum(amount_value) AS reserved,
+                     coalesce(sum(amount_value) FILTER (WHERE status = 'SUCCEEDED'), 0) AS refunded
+                FROM settled GROUP BY transaction_id) AS totals
+       WHERE merchant_transactions.transaction_id = totals.transaction_id
     ),
     event AS (
       INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
@@ -121,9 +146,9 @@ function prepare(input: RuleOutcomeInput) {
   const { alert, decision, refund, at } = input;
   const outcome = buildOutcome({
     alertId: alert.alert_id,
-    amount: { value: Number(alert.amount_value), currencyCode: alert.amount_currency },
+    amount: alertAmount(alert),
     decision,
-    refund,
+    refund: refund?.result,
     now: at,
   });
   const decidedReason = `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`;
@@ -134,7 +159,7 @@ function prepare(input: RuleOutcomeInput) {
           {
             from_status: input.from,
             to_status: 'ACTIONED',
-            reason: `${decision.action === 'void' ? 'voided' : 'refunded'} through the PSP (${refund.status}, ${refund.refundId})`,
+            reason: `${decision.action === 'void' ? 'voided' : 'refunded'} ${minorUnitsToDecimal(refund.result.amount.minor, refund.result.amount.currencyCode)} ${refund.result.amount.currencyCode} through the PSP (${refund.result.status}, ${refund.result.refundId})`,
           },
           { from_status: 'ACTIONED', to_status: 'OUTCOME_PENDING', reason: decidedReason },
         ];
@@ -147,11 +172,8 @@ function prepare(input: RuleOutcomeInput) {
       alert_id: alert.alert_id,
       from_status: input.from,
       outcome,
-      transaction_id: refund === undefined ? null : (alert.matched_transaction_id ?? ''),
-      refund_value: refund?.amount.value ?? null,
-      refund_currency: refund?.amount.currencyCode ?? null,
-      refund_status: refund?.status ?? null,
-      psp_refund_id: refund?.refundId ?? null,
+      refund_status: refund?.result.status ?? null,
+      psp_refund_id: refund?.result.refundId ?? null,
     },
     steps: steps.map((step, ord) => ({ alert_id: alert.alert_id, ord, ...step })),
   };

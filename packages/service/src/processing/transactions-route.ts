@@ -7,7 +7,7 @@ import express, { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { sendProblem } from '../platform/problem-details.js';
-import { upsertTransactions } from './merchant-ledger.js';
+import { LedgerImportConflictError, upsertTransactions } from './ledger-import.js';
 
 /** `POST /api/v6/transactions`: fills the default MerchantLedger, in batches of up to 1000. */
 export function transactionsRouter(deps: {
@@ -33,11 +33,46 @@ export function transactionsRouter(deps: {
         );
         return;
       }
-      const result: TransactionImportResponse = await upsertTransactions(
-        deps.db,
-        parsed.data.transactions,
-      );
-      res.json(result);
+      const { transactions } = parsed.data;
+      const seen = new Map<string, number>();
+      const repeated = transactions.flatMap((transaction, index) => {
+        const first = seen.get(transaction.transactionId);
+        seen.set(transaction.transactionId, first ?? index);
+        return first === undefined
+          ? []
+          : [
+              {
+                field: `transactions[${index}].transactionId`,
+                message: `repeats transactions[${first}]; each transaction appears once per import`,
+              },
+            ];
+      });
+      if (repeated.length > 0) {
+        sendProblem(
+          res,
+          400,
+          'Invalid transactions',
+          'the import was refused; nothing was stored',
+          repeated,
+        );
+        return;
+      }
+      try {
+        const result: TransactionImportResponse = await upsertTransactions(deps.db, transactions);
+        res.json(result);
+      } catch (error) {
+        if (!(error instanceof LedgerImportConflictError)) throw error;
+        sendProblem(
+          res,
+          409,
+          'Conflict',
+          'the import would undo refunds this service made or has in flight; nothing was stored',
+          error.conflicts.map((conflict) => ({
+            field: `transactions[${conflict.index}]`,
+            message: `${conflict.transactionId} ${conflict.reason}`,
+          })),
+        );
+      }
     },
   );
   return router;

@@ -20,6 +20,7 @@ import {
   outcomeRow,
   refundedValue,
   refundRows,
+  reservedValue,
   storeAlerts,
   storedTransactionAt,
   usdAlert,
@@ -132,7 +133,13 @@ describe('processAlert, one decision rule at a time', () => {
     // A void moves no money, so the transaction's refunded total stays where it was.
     expect(await refundedValue(t, transaction!.transactionId)).toBe('0.000');
     expect(pspRequests(alert.alertId)).toHaveLength(1);
-    await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(alert.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
   });
 
   it.each([
@@ -185,7 +192,13 @@ describe('processAlert, one decision rule at a time', () => {
     ]);
     expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
     expect(pspRequests(alert.alertId)).toHaveLength(1);
-    await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(alert.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
   });
 
   it('not-fulfilled: refunds only what is left of a partly refunded transaction, in whole cents', async () => {
@@ -224,7 +237,13 @@ describe('processAlert, one decision rule at a time', () => {
     });
     expect(pspRefundsFor(transaction!.transactionId)).toHaveLength(1);
     expect(await refundedValue(t, transaction!.transactionId)).toBe('200.000');
-    await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(alert.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
   });
 
   it('over-ceiling: fights a fulfilled order above the ceiling without asking the PSP', async () => {
@@ -245,12 +264,31 @@ describe('processAlert, one decision rule at a time', () => {
 });
 
 describe('processAlert when the PSP does not confirm the refund', () => {
-  /** The alert is matched, nothing was recorded as refunded and no outcome exists yet. */
-  async function expectUnconfirmed(alertId: string, transactionId: string): Promise<void> {
-    expect((await alertState(t, alertId))?.status).toBe('MATCHED');
-    expect(await refundRows(t, alertId)).toEqual([]);
+  /**
+   * The refund is reserved (REQUESTED before any answer, PENDING after one), nothing is recorded
+   * as refunded, the alert waits in REFUND_REQUESTED and no outcome exists yet.
+   */
+  async function expectReserved(
+    alertId: string,
+    transactionId: string,
+    status: 'REQUESTED' | 'PENDING',
+  ): Promise<void> {
+    expect((await alertState(t, alertId))?.status).toBe('REFUND_REQUESTED');
+    expect(await refundRows(t, alertId)).toEqual([
+      expect.objectContaining({ status, amount_value: '150.000' }),
+    ]);
     expect(await outcomeRow(t, alertId)).toBeUndefined();
     expect(await refundedValue(t, transactionId)).toBe('0.000');
+    expect(await reservedValue(t, transactionId)).toBe('150.000');
+  }
+
+  /** The PSP refused: the reservation is released and the alert waits in MATCHED for an agent. */
+  async function expectReleased(alertId: string, transactionId: string): Promise<void> {
+    expect((await alertState(t, alertId))?.status).toBe('MATCHED');
+    expect(await refundRows(t, alertId)).toEqual([expect.objectContaining({ status: 'FAILED' })]);
+    expect(await outcomeRow(t, alertId)).toBeUndefined();
+    expect(await refundedValue(t, transactionId)).toBe('0.000');
+    expect(await reservedValue(t, transactionId)).toBe('0.000');
   }
 
   it('PENDING: throws for a retry, and the retry after the PSP completes it records one refund', async () => {
@@ -259,7 +297,7 @@ describe('processAlert when the PSP does not confirm the refund', () => {
     psp.markPending(transaction!.transactionId);
 
     await expect(processing.process(alert.alertId)).rejects.toThrow(RefundNotConfirmedError);
-    await expectUnconfirmed(alert.alertId, transaction!.transactionId);
+    await expectReserved(alert.alertId, transaction!.transactionId, 'PENDING');
 
     const [pending] = pspRefundsFor(transaction!.transactionId);
     psp.completeRefund(pending!.refundId, 'SUCCEEDED');
@@ -285,13 +323,19 @@ describe('processAlert when the PSP does not confirm the refund', () => {
       psp.faults.failNext(1, fault);
 
       await expect(processing.process(alert.alertId)).rejects.toThrow(RefundNotConfirmedError);
-      await expectUnconfirmed(alert.alertId, transaction!.transactionId);
+      await expectReserved(alert.alertId, transaction!.transactionId, 'REQUESTED');
 
       expect(await processing.process(alert.alertId)).toBe('outcome-recorded');
       expect(pspRefundsFor(transaction!.transactionId)).toHaveLength(1);
       expect(pspRequests(alert.alertId)).toHaveLength(2);
       expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
-      await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+      await expectTrail(alert.alertId, [
+        'RECEIVED',
+        'MATCHED',
+        'REFUND_REQUESTED',
+        'ACTIONED',
+        'OUTCOME_PENDING',
+      ]);
     },
   );
 
@@ -301,12 +345,14 @@ describe('processAlert when the PSP does not confirm the refund', () => {
     psp.markFailing([transaction!.transactionId]);
 
     await expect(processing.process(alert.alertId)).resolves.toBe('refund-failed');
-    await expectUnconfirmed(alert.alertId, transaction!.transactionId);
-    // The PSP keeps a failed refund under the alert's idempotency key: looking again cannot create
-    // a second refund, it gets the same failed one back and leaves the alert for an agent.
+    await expectReleased(alert.alertId, transaction!.transactionId);
+    await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'REFUND_REQUESTED', 'MATCHED']);
+    // The refused refund stays recorded under the alert: looking again neither reserves nor asks
+    // the PSP a second time, and leaves the alert for an agent.
     await expect(processing.process(alert.alertId)).resolves.toBe('refund-failed');
     expect(pspRefundsFor(transaction!.transactionId)).toHaveLength(1);
-    await expectUnconfirmed(alert.alertId, transaction!.transactionId);
+    expect(pspRequests(alert.alertId)).toHaveLength(1);
+    await expectReleased(alert.alertId, transaction!.transactionId);
 
     const decided = await operatorPost(t.app, `/api/v6/alerts/${alert.alertId}/outcome`, {
       outcome: 'MISSED',
@@ -315,7 +361,7 @@ describe('processAlert when the PSP does not confirm the refund', () => {
     });
     expect(decided.status).toBe(202);
     expect(await processing.process(alert.alertId)).toBe('already-processed');
-    expect(pspRequests(alert.alertId)).toHaveLength(2);
+    expect(pspRequests(alert.alertId)).toHaveLength(1);
   });
 });
 
@@ -361,10 +407,28 @@ describe('processAlerts, a batch as the worker takes it', () => {
       [decidedBefore.alertId]: { result: 'already-processed' },
       'ALERT-WITHOUT-A-ROW': { error: new Error('alert ALERT-WITHOUT-A-ROW has a job but no row') },
     });
-    await expectTrail(refunded.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(refunded.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
     await expectTrail(unmatched.alertId, ['RECEIVED', 'UNMATCHED', 'OUTCOME_PENDING']);
-    await expectTrail(first.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
-    await expectTrail(second.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(first.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
+    await expectTrail(second.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
     expect((await storedOutcome(unmatched.alertId)).outcome).toBe('NOT_FOUND');
     expect(await refundedValue(t, refundedTx.transactionId)).toBe('150.000');
     expect(pspRefundsFor(sharedTx.transactionId)).toHaveLength(2);
@@ -416,43 +480,57 @@ describe('processAlert and the state machine', () => {
     expect(pspRefundsFor(transaction!.transactionId)).toHaveLength(1);
     expect(await refundRows(t, alert.alertId)).toHaveLength(1);
     expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
-    await expectTrail(alert.alertId, ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING']);
+    await expectTrail(alert.alertId, [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+    ]);
   });
 
-  it('a stale worker recording a refund for an alert already decided writes nothing', async () => {
+  it('a stale worker settling a refund already settled writes nothing', async () => {
     const alert = usdAlert(3017);
     const transaction = await scenario(alert, { fulfilment: 'NOT_FULFILLED' });
     expect(await processing.process(alert.alertId)).toBe('outcome-recorded');
     const trail = await eventTrail(t, alert.alertId);
     const outcome = await outcomeRow(t, alert.alertId);
+    const refunds = await refundRows(t, alert.alertId);
     const stale = await t.db
       .selectFrom('alerts')
       .selectAll()
       .where('alert_id', '=', alert.alertId)
       .executeTakeFirstOrThrow();
+    const decision = {
+      rule: 'not-fulfilled',
+      action: 'refund',
+      outcome: 'STOPPED',
+      stopped: true,
+      previouslyRefunded: false,
+    } as const;
+    const amount = { minor: 15_000, currencyCode: 'USD' };
 
     await expect(
       recordRuleOutcome(t.db, {
-        alert: { ...stale, status: 'MATCHED' },
-        from: 'MATCHED',
-        decision: {
-          rule: 'not-fulfilled',
-          action: 'refund',
-          outcome: 'STOPPED',
-          stopped: true,
-          previouslyRefunded: false,
-        },
+        alert: { ...stale, status: 'REFUND_REQUESTED' },
+        from: 'REFUND_REQUESTED',
+        decision,
         refund: {
-          status: 'SUCCEEDED',
-          refundId: 'stale-refund',
-          amount: { value: 150, currencyCode: 'USD' },
+          reservation: {
+            alertId: alert.alertId,
+            transactionId: transaction!.transactionId,
+            amount,
+            decision,
+          },
+          result: { status: 'SUCCEEDED', refundId: 'stale-refund', amount },
         },
         at: new Date(),
       }),
     ).rejects.toThrow(/OUTCOME_PENDING -> OUTCOME_PENDING/);
 
-    expect(await refundRows(t, alert.alertId)).toHaveLength(1);
+    expect(await refundRows(t, alert.alertId)).toEqual(refunds);
     expect(await refundedValue(t, transaction!.transactionId)).toBe('150.000');
+    expect(await reservedValue(t, transaction!.transactionId)).toBe('0.000');
     expect(await eventTrail(t, alert.alertId)).toEqual(trail);
     expect(await outcomeRow(t, alert.alertId)).toEqual(outcome);
   });

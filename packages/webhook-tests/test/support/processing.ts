@@ -230,6 +230,16 @@ export async function refundedValue(t: TestApp, transactionId: string): Promise<
   return row.refunded_value;
 }
 
+/** What is reserved on the transaction for refunds the PSP has not answered finally. */
+export async function reservedValue(t: TestApp, transactionId: string): Promise<string> {
+  const [row] = await t.query<{ refund_reserved_value: string }>(
+    'SELECT refund_reserved_value::text FROM merchant_transactions WHERE transaction_id = $1',
+    [transactionId],
+  );
+  if (row === undefined) throw new Error(`no transaction ${transactionId}`);
+  return row.refund_reserved_value;
+}
+
 /** The alert's transaction time as stored: the wall clock read in the member's time zone. */
 export async function storedTransactionAt(t: TestApp, alertId: string): Promise<Date> {
   const [row] = await t.query<{ at: Date }>(

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as alerts from './0001-alerts.js';
 import * as processing from './0002-processing.js';
 import * as mastercom from './0003-mastercom.js';
+import * as refundReservations from './0004-refund-reservations.js';
 
 /**
  * Every migration, in order. Listed statically rather than read from a folder so the built
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-alerts': alerts,
   '0002-processing': processing,
   '0003-mastercom': mastercom,
+  '0004-refund-reservations': refundReservations,
 };
