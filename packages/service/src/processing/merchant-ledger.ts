@@ -1,9 +1,4 @@
-import {
-  minorUnitsToDecimal,
-  toMinorUnits,
-  type MerchantTransaction,
-  type MinorMoney,
-} from '@mastercom/contracts';
+import { minorUnitsToDecimal, toMinorUnits, type MinorMoney } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { jsonRows } from '../platform/json-rows.js';
