@@ -149,7 +149,14 @@ describe('60 matched alerts, steered through every row of the decision table', (
       expect(detail.status).toBe('OUTCOME_SENT');
       paths[item.rule] = detail.events.map((event) => event.toStatus);
     }
-    const refunded = ['RECEIVED', 'MATCHED', 'ACTIONED', 'OUTCOME_PENDING', 'OUTCOME_SENT'];
+    const refunded = [
+      'RECEIVED',
+      'MATCHED',
+      'REFUND_REQUESTED',
+      'ACTIONED',
+      'OUTCOME_PENDING',
+      'OUTCOME_SENT',
+    ];
     const decidedWithoutPsp = ['RECEIVED', 'MATCHED', 'OUTCOME_PENDING', 'OUTCOME_SENT'];
     expect(paths).toEqual({
       'not-fulfilled': refunded,

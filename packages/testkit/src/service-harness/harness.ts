@@ -43,6 +43,7 @@ export type AlertStatusName =
   | 'RECEIVED'
   | 'MATCHED'
   | 'UNMATCHED'
+  | 'REFUND_REQUESTED'
   | 'ACTIONED'
   | 'OUTCOME_PENDING'
   | 'OUTCOME_SENT'
