@@ -50,21 +50,19 @@ export async function reserveRefund(
   const transactionId = alert.matched_transaction_id;
   if (transactionId === null) throw new Error(`alert ${alert.alert_id} is MATCHED without a match`);
   return db.transaction().execute(async (trx) => {
-    const row = await sql<Parameters<typeof toLedger>[0]>`
-      SELECT ${LEDGER_SELECT} FROM merchant_transactions
+    // One round trip locks the transaction and reads whether this alert was refunded before.
+    const row = await sql<Parameters<typeof toLedger>[0] & { earlier_status: string | null }>`
+      SELECT ${LEDGER_SELECT},
+             (SELECT status FROM alert_refunds WHERE alert_id = ${alert.alert_id}) AS earlier_status
+        FROM merchant_transactions
        WHERE transaction_id = ${transactionId}
-         FOR UPDATE
+         FOR UPDATE OF merchant_transactions
     `.execute(trx);
     const locked = row.rows[0];
     if (locked === undefined) throw new Error(`transaction ${transactionId} is gone`);
-    const earlier = await trx
-      .selectFrom('alert_refunds')
-      .select('status')
-      .where('alert_id', '=', alert.alert_id)
-      .executeTakeFirst();
-    if (earlier?.status === 'FAILED') return { kind: 'refused' };
-    if (earlier !== undefined) {
-      throw new Error(`alert ${alert.alert_id} is MATCHED with a ${earlier.status} refund`);
+    if (locked.earlier_status === 'FAILED') return { kind: 'refused' };
+    if (locked.earlier_status !== null) {
+      throw new Error(`alert ${alert.alert_id} is MATCHED with a ${locked.earlier_status} refund`);
     }
 
     const transaction = toLedger(locked);
@@ -97,20 +95,16 @@ export async function reserveRefund(
       reason: `rule ${decision.rule}: ${decision.action === 'void' ? 'void' : 'refund'} of ${decimal(reserve, transaction)} ${transaction.currencyCode} reserved on transaction ${transactionId}`,
       detail: { rule: decision.rule, amountMinor: reserve, currencyCode: transaction.currencyCode },
     });
-    await trx
-      .insertInto('alert_refunds')
-      .values({
-        alert_id: alert.alert_id,
-        transaction_id: transactionId,
-        amount_value: decimal(reserve, transaction),
-        amount_currency: transaction.currencyCode,
-        status: 'REQUESTED',
-        decision: JSON.stringify(decision),
-      })
-      .execute();
     await sql`
+      WITH reserved AS (
+        INSERT INTO alert_refunds
+               (alert_id, transaction_id, amount_value, amount_currency, status, decision)
+        VALUES (${alert.alert_id}, ${transactionId}, ${decimal(reserve, transaction)}::numeric,
+                ${transaction.currencyCode}, 'REQUESTED', ${JSON.stringify(decision)}::jsonb)
+        RETURNING amount_value
+      )
       UPDATE merchant_transactions
-         SET refund_reserved_value = refund_reserved_value + ${decimal(reserve, transaction)}::numeric,
+         SET refund_reserved_value = refund_reserved_value + (SELECT amount_value FROM reserved),
              updated_at = now()
        WHERE transaction_id = ${transactionId}
     `.execute(trx);
