@@ -1,4 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { ApiToken } from './access/api-tokens.js';
+import { createAccess } from './access/require-role.js';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
@@ -17,7 +19,6 @@ import { documentsRouter } from './mastercom/documents-route.js';
 import { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';
 import type { MastercomClient } from './mastercom/mastercom-client.js';
 import { transactionsRouter } from './processing/transactions-route.js';
-import { requireBearerToken } from './platform/bearer-auth.js';
 import { GroupCommitter } from './platform/group-commit.js';
 import { isTransientDatabaseError } from './platform/database-errors.js';
 import type { Database } from './platform/database-schema.js';
@@ -58,7 +59,8 @@ export interface AppDeps {
   metrics: Metrics;
   version: string;
   webhook: WebhookSettings;
-  apiTokens: readonly string[];
+  /** Bearer tokens of the operator API, each with its role. */
+  apiTokens: readonly ApiToken[];
   stats?: WebhookStats;
   healthCheckTimeoutMs?: number;
   mastercom?: MastercomSettings;
@@ -132,13 +134,14 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
     }),
   );
-  const requireToken = requireBearerToken(deps.apiTokens);
-  app.use(alertReadRouter({ db: deps.db, requireToken }));
-  app.use(manualOutcomeRouter({ db: deps.db, requireToken }));
-  app.use(transactionsRouter({ db: deps.db, requireToken }));
+  // Every route of the operator API names its role beside its path (see access/roles.ts).
+  const access = createAccess(deps.apiTokens);
+  app.use(alertReadRouter({ db: deps.db, access }));
+  app.use(manualOutcomeRouter({ db: deps.db, access }));
+  app.use(transactionsRouter({ db: deps.db, access }));
   const mastercomApi = {
     db: deps.db,
-    requireToken,
+    access,
     client: deps.mastercom?.client,
     storage: deps.mastercom?.storage ?? new PostgresDocumentStorage(deps.db),
     // Mastercom's own limit: 22,000,000 base64 characters.

@@ -5,6 +5,18 @@ const noFiles = (path: string): string => {
   throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
 };
 
+/** A token and an HMAC key long enough for production. */
+const TOKEN_32 = 't'.repeat(32);
+const HMAC_32 = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+/** Everything a web role needs outside development, so one test changes one thing. */
+const PRODUCTION_WEB = {
+  NODE_ENV: 'production',
+  SERVICE_ROLE: 'web',
+  DATABASE_URL: 'postgres://svc@db/mastercom',
+  WEBHOOK_HMAC_SECRETS: HMAC_32,
+  API_TOKENS: `admin:${TOKEN_32}`,
+};
+
 function problemsOf(env: Record<string, string | undefined>, readFile = noFiles): string[] {
   try {
     loadConfig(env, readFile);
@@ -44,7 +56,7 @@ describe('loadConfig', () => {
       /WEBHOOK_HMAC_SECRETS: outside development the webhook needs an authentication mode/,
     );
     expect(problems.join('\n')).toMatch(
-      /API_TOKENS: outside development the read API needs bearer tokens/,
+      /API_TOKENS: outside development the operator API needs bearer tokens/,
     );
     expect(problems.join('\n')).toMatch(/DATABASE_URL: production needs DATABASE_URL/);
   });
@@ -53,8 +65,8 @@ describe('loadConfig', () => {
     const problems = problemsOf({
       NODE_ENV: 'test',
       SERVICE_ROLE: 'worker',
-      WEBHOOK_HMAC_SECRETS: 'whsec_c2VjcmV0',
-      API_TOKENS: 't',
+      WEBHOOK_HMAC_SECRETS: HMAC_32,
+      API_TOKENS: `read:${TOKEN_32}`,
     });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
       'ETHOCA_OUTCOME_URL',
@@ -72,7 +84,7 @@ describe('loadConfig', () => {
   it('reads secrets from *_FILE paths, trimmed', () => {
     const files: Record<string, string> = {
       '/run/secrets/db': 'postgres://svc@db/mastercom\n',
-      '/run/secrets/tokens': 'a1,b2\n',
+      '/run/secrets/tokens': `read:${TOKEN_32},admin:${TOKEN_32}x\n`,
     };
     const config = loadConfig(
       {
@@ -80,12 +92,12 @@ describe('loadConfig', () => {
         SERVICE_ROLE: 'web',
         DATABASE_URL_FILE: '/run/secrets/db',
         API_TOKENS_FILE: '/run/secrets/tokens',
-        WEBHOOK_HMAC_SECRETS: 'whsec_c2VjcmV0',
+        WEBHOOK_HMAC_SECRETS: HMAC_32,
       },
       (path) => files[path] ?? noFiles(path),
     );
     expect(config.DATABASE_URL).toBe('postgres://svc@db/mastercom');
-    expect(config.API_TOKENS).toEqual(['a1', 'b2']);
+    expect(config.API_TOKENS).toEqual([`read:${TOKEN_32}`, `admin:${TOKEN_32}x`]);
   });
 
   it('reports an unreadable secret file with the others and never echoes secret values', () => {
@@ -127,5 +139,60 @@ describe('loadConfig', () => {
   it('keeps the HTTP timeouts inside the limits Ethoca and slowloris defence need', () => {
     expect(problemsOf({ HEADERS_TIMEOUT_MS: '60000' })[0]).toMatch(/^HEADERS_TIMEOUT_MS/);
     expect(problemsOf({ REQUEST_TIMEOUT_MS: '45000' })[0]).toMatch(/^REQUEST_TIMEOUT_MS/);
+  });
+
+  describe('least privilege outside development', () => {
+    it('accepts role:token entries of 32 characters or more and a 32-byte key', () => {
+      expect(problemsOf(PRODUCTION_WEB)).toEqual([]);
+    });
+
+    it.each([
+      ['a bare token', TOKEN_32, 'API_TOKENS: entry 1 has no role; write it as role:token'],
+      [
+        'a short token',
+        'admin:a',
+        'API_TOKENS: entry 1 (admin) is 1 characters; outside development a token has at least 32',
+      ],
+      ['an unknown role', `root:${TOKEN_32}`, 'API_TOKENS: entry 1 names an unknown role "root"'],
+      ['a role without a token', 'agent:', 'API_TOKENS: entry 1 has a role but no token'],
+    ])('refuses %s, naming the entry and never the token', (_name, tokens, message) => {
+      const problems = problemsOf({ ...PRODUCTION_WEB, API_TOKENS: tokens });
+      expect(problems).toEqual([expect.stringContaining(message)]);
+      expect(problems[0]).toContain('(set)');
+      expect(problems[0]).not.toContain(TOKEN_32);
+    });
+
+    it('refuses an HMAC key under 32 bytes, and one that is not base64', () => {
+      expect(problemsOf({ ...PRODUCTION_WEB, WEBHOOK_HMAC_SECRETS: 'whsec_YQ==' })).toEqual([
+        expect.stringContaining(
+          'WEBHOOK_HMAC_SECRETS: secret 1 is a 1-byte key; outside development a key has at least 32 random bytes',
+        ),
+      ]);
+      expect(
+        problemsOf({ ...PRODUCTION_WEB, WEBHOOK_HMAC_SECRETS: `${HMAC_32},whsec_***` }),
+      ).toEqual([expect.stringContaining('WEBHOOK_HMAC_SECRETS: secret 2 is not base64')]);
+    });
+
+    it('refuses mTLS and trusted proxies without an allow-list of subjects', () => {
+      for (const mode of [
+        { TLS_CERT: 'c', TLS_KEY: 'k', TLS_CLIENT_CA: 'ca' },
+        { WEBHOOK_TRUSTED_PROXIES: '10.0.0.0/8' },
+      ]) {
+        expect(problemsOf({ ...PRODUCTION_WEB, ...mode })).toEqual([
+          expect.stringContaining('WEBHOOK_ALLOWED_SUBJECT_DNS: outside development mTLS'),
+        ]);
+        expect(
+          problemsOf({
+            ...PRODUCTION_WEB,
+            ...mode,
+            WEBHOOK_ALLOWED_SUBJECT_DNS: 'CN=alerts.ethoca.com,O=Mastercard',
+          }),
+        ).toEqual([]);
+      }
+    });
+
+    it('in development takes a bare token as read, and short tokens and keys', () => {
+      expect(problemsOf({ API_TOKENS: 'a', WEBHOOK_HMAC_SECRETS: 'whsec_YQ==' })).toEqual([]);
+    });
   });
 });

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseApiTokens } from './access/api-tokens.js';
+import { decodeWebhookSecret } from './alerts/authentication/standard-webhooks.js';
 import { parseRefundCeilings } from './processing/decision-rules.js';
+
+/**
+ * Outside development an HMAC key has at least this many bytes. The Standard Webhooks
+ * specification asks for secrets of 24 to 64 random bytes (spec.md, "Signature scheme",
+ * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md);
+ * 32 bytes matches the SHA-256 the signature uses.
+ */
+export const MIN_HMAC_SECRET_BYTES = 32;
 
 /**
  * Variables that may instead be given as `NAME_FILE`, a path whose content is the value. That is
@@ -194,7 +204,44 @@ const environmentSchema = z
         message: 'a PKCS#12 signing key needs its password',
       });
     }
-    if (env.NODE_ENV === 'development') return;
+    const development = env.NODE_ENV === 'development';
+    for (const problem of parseApiTokens(env.API_TOKENS, development).problems) {
+      ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: problem });
+    }
+    if (development) return;
+    env.WEBHOOK_HMAC_SECRETS.forEach((secret, index) => {
+      let bytes: number;
+      try {
+        bytes = decodeWebhookSecret(secret).length;
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEBHOOK_HMAC_SECRETS'],
+          message: `secret ${index + 1} ${(error as Error).message}`,
+        });
+        return;
+      }
+      if (bytes < MIN_HMAC_SECRET_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEBHOOK_HMAC_SECRETS'],
+          message: `secret ${index + 1} is a ${bytes}-byte key; outside development a key has at least ${MIN_HMAC_SECRET_BYTES} random bytes (whsec_ + base64)`,
+        });
+      }
+    });
+    // A certificate from the CA alone is not enough: anyone the CA ever signed for could deliver
+    // alerts that trigger refunds. Outside development the subject must be on the list too.
+    if (
+      (env.TLS_CLIENT_CA !== undefined || env.WEBHOOK_TRUSTED_PROXIES.length > 0) &&
+      env.WEBHOOK_ALLOWED_SUBJECT_DNS.length === 0
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_ALLOWED_SUBJECT_DNS'],
+        message:
+          'outside development mTLS (TLS_CLIENT_CA) and WEBHOOK_TRUSTED_PROXIES need the allowed client certificate subjects, e.g. CN=alerts.ethoca.com,O=Mastercard',
+      });
+    }
     if (env.SERVICE_ROLE !== 'web') {
       for (const [name, value] of [
         ['PSP_URL', env.PSP_URL],
@@ -226,7 +273,7 @@ const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['API_TOKENS'],
-        message: 'outside development the read API needs bearer tokens',
+        message: 'outside development the operator API needs bearer tokens (role:token,...)',
       });
     }
     if (env.NODE_ENV === 'production' && env.DATABASE_URL === undefined) {

@@ -63,3 +63,6 @@ export {
   type DeliveryRequest,
 } from './alerts/authentication/index.js';
 export { parseDelivery, WEBHOOK_PATH, type ParsedDelivery } from './alerts/webhook-route.js';
+export { MIN_TOKEN_LENGTH, parseApiTokens, type ApiToken } from './access/api-tokens.js';
+export { createAccess, type Access, type RoleGuard } from './access/require-role.js';
+export { grants, ROLES, type Role } from './access/roles.js';

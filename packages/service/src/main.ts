@@ -4,6 +4,7 @@ import './platform/tracing.js';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp, type WebhookSettings } from './app.js';
+import { parseApiTokens } from './access/api-tokens.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
@@ -72,11 +73,14 @@ async function main(): Promise<void> {
   });
   await queue.start();
 
-  // Configuration demands tokens outside development; on a laptop a fresh one per start is
-  // enough to try the read API, and it is printed in the start line for that reason.
+  // Configuration demands tokens outside development; on a laptop a fresh admin token per start
+  // is enough to try every flow, and it is printed in the start line for that reason.
   const devToken =
     config.API_TOKENS.length === 0 ? `dev-${randomBytes(12).toString('hex')}` : undefined;
-  const apiTokens = devToken === undefined ? config.API_TOKENS : [devToken];
+  const apiTokens =
+    devToken === undefined
+      ? parseApiTokens(config.API_TOKENS, config.NODE_ENV === 'development').tokens
+      : [{ role: 'admin' as const, token: devToken }];
   const processing =
     config.SERVICE_ROLE === 'web'
       ? { disabled: 'processing is off: web role' }
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
         ? ''
-        : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development token)`),
+        : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development admin token)`),
   );
 
   let stopping = false;

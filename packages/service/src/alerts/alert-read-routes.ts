@@ -5,20 +5,22 @@ import {
   type StoredAlert,
   type StoredAlertDetail,
 } from '@mastercom/contracts';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
+import type { Access } from '../access/require-role.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
 export function alertReadRouter(deps: {
   db: Kysely<Database>;
-  requireToken: RequestHandler;
+  /** The guard each route puts next to its path, with the role the route needs. */
+  access: Access;
 }): Router {
   const router = Router();
 
-  router.get('/api/v6/alerts', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/alerts', deps.access('read'), async (req, res) => {
     const query = alertListQuerySchema.safeParse(req.query);
     if (!query.success) {
       sendProblem(
@@ -53,7 +55,7 @@ export function alertReadRouter(deps: {
     res.json(body);
   });
 
-  router.get('/api/v6/alerts/:alertId', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/alerts/:alertId', deps.access('read'), async (req, res) => {
     const alertId = String(req.params.alertId);
     const found = await findAlert(deps.db, alertId);
     if (found === undefined) {

@@ -7,12 +7,13 @@ import {
   type AlertOutcome,
   type ManualOutcomeResponse,
 } from '@mastercom/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { alertAmount } from '../processing/alert-amount.js';
 import { transition } from '../processing/alert-state-machine.js';
+import type { Access } from '../access/require-role.js';
 
 // An agent decides alerts the rules could not: unmatched ones, and matched ones whose refund the
 // PSP refused. Anything further along already has its one final outcome, or has a refund that the
@@ -36,13 +37,14 @@ function notDecidable(status: string): string {
 /** `POST /api/v6/alerts/:alertId/outcome`: an agent's decision, queued for the Outcome API. */
 export function manualOutcomeRouter(deps: {
   db: Kysely<Database>;
-  requireToken: RequestHandler;
+  /** The guard each route puts next to its path, with the role the route needs. */
+  access: Access;
   now?: () => Date;
 }): Router {
   const router = Router();
   router.post(
     '/api/v6/alerts/:alertId/outcome',
-    deps.requireToken,
+    deps.access('agent'),
     express.json({ limit: '16kb' }),
     async (req, res) => {
       const alertId = String(req.params.alertId);

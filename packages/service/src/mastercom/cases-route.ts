@@ -3,7 +3,7 @@ import {
   caseListQuerySchema,
   problemFieldErrors,
 } from '@mastercom/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import type { Logger } from '../platform/logger.js';
@@ -20,10 +20,12 @@ import {
 import type { DocumentStorage } from './document-storage.js';
 import type { MastercomClient } from './mastercom-client.js';
 import { sendMastercomFailure, sendMastercomNotConfigured } from './mastercom-problems.js';
+import type { Access } from '../access/require-role.js';
 
 export interface MastercomApiDeps {
   db: Kysely<Database>;
-  requireToken: RequestHandler;
+  /** The guard each route puts next to its path, with the role the route needs. */
+  access: Access;
   /** Undefined when Mastercom is not configured: reads work, filing and sending answer 503. */
   client: MastercomClient | undefined;
   storage: DocumentStorage;
@@ -39,7 +41,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
   const router = Router();
   const { db } = deps;
 
-  router.get('/api/v6/cases', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/cases', deps.access('read'), async (req, res) => {
     const query = caseListQuerySchema.safeParse(req.query);
     if (!query.success) {
       sendProblem(
@@ -54,7 +56,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
     res.json({ items: await listCases(db, query.data) });
   });
 
-  router.get('/api/v6/cases/:caseId', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/cases/:caseId', deps.access('read'), async (req, res) => {
     const caseId = String(req.params.caseId);
     const found = await findCase(db, caseId);
     if (found === undefined) {
@@ -66,7 +68,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
 
   router.post(
     '/api/v6/cases',
-    deps.requireToken,
+    deps.access('agent'),
     express.json({ limit: CASE_BODY_LIMIT }),
     async (req, res) => {
       const prepared = prepareFiling(req.body);
@@ -126,7 +128,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
 
   router.put(
     '/api/v6/cases/:caseId',
-    deps.requireToken,
+    deps.access('agent'),
     express.json({ limit: CASE_BODY_LIMIT }),
     async (req, res) => {
       const caseId = String(req.params.caseId);

@@ -194,7 +194,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
     );
   }
 
-  router.post('/api/v6/documents', deps.requireToken, async (req, res) => {
+  router.post('/api/v6/documents', deps.access('agent'), async (req, res) => {
     if (!req.is('multipart/form-data')) {
       sendProblem(res, 415, 'Unsupported media type', 'send the document as multipart/form-data');
       return;
@@ -206,7 +206,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
 
   router.post(
     '/api/v6/cases/:caseId/documents',
-    deps.requireToken,
+    deps.access('agent'),
     (req, res, next) => {
       if (!contentLengthTooLarge(req, res)) next();
     },
@@ -248,7 +248,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
     },
   );
 
-  router.get('/api/v6/documents', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/documents', deps.access('read'), async (req, res) => {
     const query = documentListQuerySchema.safeParse(req.query);
     if (
       !query.success ||
@@ -267,7 +267,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
     res.json({ items: rows.map(toDocument) });
   });
 
-  router.get('/api/v6/cases/:caseId/documents', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/cases/:caseId/documents', deps.access('read'), async (req, res) => {
     const caseId = String(req.params.caseId);
     const found = await db
       .selectFrom('mastercom_cases')
@@ -288,7 +288,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
     res.json({ items: rows.map(toDocument) });
   });
 
-  router.get('/api/v6/documents/:documentId', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/documents/:documentId', deps.access('read'), async (req, res) => {
     const documentId = String(req.params.documentId);
     const row = await loadDocument(documentId);
     if (row === undefined) {
@@ -298,7 +298,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
     res.json(toDocument(row));
   });
 
-  router.get('/api/v6/documents/:documentId/content', deps.requireToken, async (req, res) => {
+  router.get('/api/v6/documents/:documentId/content', deps.access('read'), async (req, res) => {
     const documentId = String(req.params.documentId);
     const row = await loadDocument(documentId);
     const content = row && (await deps.storage.get(documentId));
@@ -313,7 +313,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
       .send(content);
   });
 
-  router.delete('/api/v6/documents/:documentId', deps.requireToken, async (req, res) => {
+  router.delete('/api/v6/documents/:documentId', deps.access('agent'), async (req, res) => {
     const documentId = String(req.params.documentId);
     const row = await loadDocument(documentId);
     if (row === undefined) {
@@ -341,7 +341,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
 
   router.post(
     '/api/v6/documents/:documentId/submit',
-    deps.requireToken,
+    deps.access('agent'),
     express.json({ limit: '64kb' }),
     async (req, res) => {
       const documentId = String(req.params.documentId);

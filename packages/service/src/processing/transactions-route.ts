@@ -3,21 +3,23 @@ import {
   transactionImportRequestSchema,
   type TransactionImportResponse,
 } from '@mastercom/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { LedgerImportConflictError, upsertTransactions } from './ledger-import.js';
+import type { Access } from '../access/require-role.js';
 
 /** `POST /api/v6/transactions`: fills the default MerchantLedger, in batches of up to 1000. */
 export function transactionsRouter(deps: {
   db: Kysely<Database>;
-  requireToken: RequestHandler;
+  /** The guard each route puts next to its path, with the role the route needs. */
+  access: Access;
 }): Router {
   const router = Router();
   router.post(
     '/api/v6/transactions',
-    deps.requireToken,
+    deps.access('ledger'),
     express.json({ limit: '2mb' }),
     async (req, res) => {
       const parsed = transactionImportRequestSchema.safeParse(req.body);

@@ -1,0 +1,25 @@
+/**
+ * What a bearer token may do. `read` looks (alerts, cases, documents); `agent` also decides alerts
+ * by hand and works cases and documents; `ledger` only imports the merchant's transactions (the
+ * figures refunds are decided on), so a system that feeds the ledger can do nothing else; `admin`
+ * does everything.
+ */
+export const ROLES = ['read', 'agent', 'ledger', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The roles a token of each role acts as. */
+const GRANTS: Readonly<Record<Role, readonly Role[]>> = {
+  read: ['read'],
+  agent: ['agent', 'read'],
+  ledger: ['ledger'],
+  admin: ROLES,
+};
+
+/** Whether a token of role `held` may use a route that requires `required`. */
+export function grants(held: Role, required: Role): boolean {
+  return GRANTS[held].includes(required);
+}
+
+export function isRole(text: string): text is Role {
+  return (ROLES as readonly string[]).includes(text);
+}
