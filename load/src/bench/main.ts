@@ -127,7 +127,7 @@ try {
     return shown;
   });
   const secret = generateStandardWebhookSecret();
-  const apiToken = `bench-${randomBytes(12).toString('hex')}`;
+  const apiToken = `bench-${randomBytes(16).toString('hex')}`;
 
   progress(
     `HTTP ceiling: bare Express 5 route, ${settings.connections} connections, ${settings.phaseSeconds} s`,

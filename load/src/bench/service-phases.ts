@@ -68,7 +68,7 @@ function baseEnvironment(context: ServiceContext, databaseUrl: string): Record<s
     PORT: '0',
     DATABASE_URL: databaseUrl,
     WEBHOOK_HMAC_SECRETS: context.secret,
-    API_TOKENS: context.apiToken,
+    API_TOKENS: `admin:${context.apiToken}`,
     DD_AGENT_HOST: '127.0.0.1',
     DD_DOGSTATSD_PORT: String(context.statsdPort),
   };

@@ -37,7 +37,7 @@ const print = (line: string) => {
 describe('the release image built on the stage base image', () => {
   const image = releaseImageName(repoRoot);
   const webhookSecret = generateStandardWebhookSecret();
-  const apiToken = randomBytes(18).toString('base64url');
+  const apiToken = randomBytes(24).toString('base64url');
   let network: StartedNetwork | undefined;
   let postgres: StartedPostgreSqlContainer | undefined;
   let service: StartedTestContainer | undefined;
@@ -78,7 +78,7 @@ describe('the release image built on the stage base image', () => {
         SERVICE_ROLE: 'web',
         DATABASE_URL: `postgres://mastercom:${password}@postgres:5432/mastercom`,
         WEBHOOK_HMAC_SECRETS: webhookSecret,
-        API_TOKENS: apiToken,
+        API_TOKENS: `read:${apiToken}`,
       })
       .withExposedPorts(8080)
       .withWaitStrategy(Wait.forHttp('/health', 8080).forStatusCode(200))

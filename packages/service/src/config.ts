@@ -20,6 +20,8 @@ const SECRET_VARIABLES = [
   'DATABASE_URL',
   'PSP_API_KEY',
   'WEBHOOK_HMAC_SECRETS',
+  // Not secret, but delivered with Ethoca's client CA at onboarding, so mounted the same way.
+  'WEBHOOK_ALLOWED_SUBJECT_DNS',
   'API_TOKENS',
   'TLS_KEY',
   'TLS_CERT',

@@ -66,3 +66,4 @@ export { parseDelivery, WEBHOOK_PATH, type ParsedDelivery } from './alerts/webho
 export { MIN_TOKEN_LENGTH, parseApiTokens, type ApiToken } from './access/api-tokens.js';
 export { createAccess, type Access, type RoleGuard } from './access/require-role.js';
 export { grants, ROLES, type Role } from './access/roles.js';
+export { routeTable, type RouteEntry } from './access/route-table.js';

@@ -138,6 +138,7 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
         'DATABASE_URL_FILE',
         'API_TOKENS_FILE',
         'WEBHOOK_HMAC_SECRETS_FILE',
+        'WEBHOOK_ALLOWED_SUBJECT_DNS_FILE',
         'PSP_API_KEY_FILE',
         'MASTERCARD_SIGNING_KEY_P12_PASSWORD_FILE',
         'MASTERCARD_SIGNING_KEY_P12_PATH',
@@ -196,8 +197,10 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
       expect(config.NODE_ENV).toBe('production');
       expect(config.SERVICE_ROLE).toBe(role);
       expect(config.DD_ENV).toBe(environment);
-      expect(config.API_TOKENS).toEqual(['token-one', 'token-two']);
+      expect(config.API_TOKENS).toEqual([`read:${'r'.repeat(32)}`, `ledger:${'l'.repeat(32)}`]);
       expect(config.WEBHOOK_TRUSTED_PROXIES).toHaveLength(1);
+      // Trusted proxies forward a verified certificate; only Ethoca's subjects may deliver.
+      expect(config.WEBHOOK_ALLOWED_SUBJECT_DNS).toEqual(['CN=alerts.sample.test,O=Sample Issuer']);
       expect(config.SHUTDOWN_GRACE_MS).toBe(10_000);
       expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
     },

@@ -6,7 +6,9 @@ import { loadConfig, type Config } from '@mastercom/service';
 /** What a mounted secret file holds, by the variable it feeds; shaped like the real values. */
 const SAMPLE_SECRETS: Record<string, string> = {
   DATABASE_URL: 'postgres://mastercom@db.internal:5432/mastercom',
-  API_TOKENS: 'token-one,token-two',
+  API_TOKENS: `read:${'r'.repeat(32)},ledger:${'l'.repeat(32)}`,
+  // Sample subjects; the real ones come with Ethoca's client CA at onboarding.
+  WEBHOOK_ALLOWED_SUBJECT_DNS: 'CN=alerts.sample.test,O=Sample Issuer',
   WEBHOOK_HMAC_SECRETS: 'whsec_c2FtcGxlLXNlY3JldC1mb3ItdGhlLWNvbmZpZy10ZXN0',
   PSP_API_KEY: 'psp-key',
   MASTERCARD_SIGNING_KEY_P12_PASSWORD: 'keystorepassword',

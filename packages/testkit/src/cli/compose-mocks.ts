@@ -31,7 +31,8 @@ const apiToken = randomBytes(24).toString('base64url');
 // credentials made for this start only.
 writeFileSync(path.join(keyDir, 'mastercard-signing-key.pem'), keys.privateKeyPem, { mode: 0o644 });
 writeFileSync(path.join(keyDir, 'webhook-hmac-secrets'), webhookSecret, { mode: 0o644 });
-writeFileSync(path.join(keyDir, 'api-tokens'), apiToken, { mode: 0o644 });
+// The service runs with production rules in Compose: the token carries its role.
+writeFileSync(path.join(keyDir, 'api-tokens'), `admin:${apiToken}`, { mode: 0o644 });
 
 const ethoca = await startMockEthoca({
   publicKeyPem: keys.publicKeyPem,
@@ -58,7 +59,7 @@ await new Promise<void>((resolve) => health.listen(port('MOCKS_HEALTH_PORT', 809
 writeFileSync(path.join(keyDir, 'ready'), new Date().toISOString(), { mode: 0o644 });
 
 console.log(`mocks: Ethoca ${ethoca.url}, PSP ${psp.url}, Mastercom ${mastercom.url}`);
-console.log(`mocks: API token ${apiToken}`);
+console.log(`mocks: API token ${apiToken} (admin)`);
 console.log(`mocks: webhook secret ${webhookSecret} (WEBHOOK_HMAC_SECRETS for pnpm alerts:send)`);
 
 async function stop(): Promise<void> {

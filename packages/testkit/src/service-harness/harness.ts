@@ -13,7 +13,8 @@ import { serviceClient, type ServiceClient } from './service-api.js';
 import { killAllServices, ServiceProcess } from './service-process.js';
 import { waitFor } from './wait.js';
 
-export const API_TOKEN = 'integration-suite-operator-token';
+/** The suites' admin token: production rules apply to it (a role, 32 characters or more). */
+export const API_TOKEN = 'integration-suite-operator-token-0123456789';
 export const CONSUMER_KEY = 'integration-suite-consumer-key';
 
 /**
@@ -137,7 +138,7 @@ export function useHarness(): Harness {
         ...FAST_ENV,
         DATABASE_URL: database.url,
         WEBHOOK_HMAC_SECRETS: hmacSecret,
-        API_TOKENS: API_TOKEN,
+        API_TOKENS: `admin:${API_TOKEN}`,
         PSP_URL: harness.psp.url,
         ETHOCA_OUTCOME_URL: harness.ethoca.url,
         MASTERCARD_CONSUMER_KEY: CONSUMER_KEY,

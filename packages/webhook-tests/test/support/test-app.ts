@@ -6,9 +6,11 @@ import {
   createProducer,
   Lifecycle,
   WebhookStats,
+  type ApiToken,
   type DatabaseHandle,
   type Logger,
   type Metrics,
+  type Role,
   type WebhookSettings,
 } from '@mastercom/service';
 import {
@@ -35,11 +37,22 @@ export const DEFAULT_WEBHOOK: WebhookSettings = {
   memberTimeZone: 'America/New_York',
 };
 
+/** The suite's admin token, and one token of every role for the access tests. */
 export const API_TOKEN = 'webhook-suite-operator-token';
+export const ROLE_TOKENS = {
+  read: 'webhook-suite-read-token',
+  agent: 'webhook-suite-agent-token',
+  ledger: 'webhook-suite-ledger-token',
+  admin: API_TOKEN,
+} as const satisfies Record<Role, string>;
+const SUITE_TOKENS: ApiToken[] = Object.entries(ROLE_TOKENS).map(([role, token]) => ({
+  role: role as Role,
+  token,
+}));
 
 export interface TestAppOptions {
   webhook?: Partial<WebhookSettings>;
-  apiTokens?: string[];
+  apiTokens?: ApiToken[];
   poolMax?: number;
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -54,7 +67,7 @@ export interface TestAppOptions {
 export interface TestApp {
   /** The app built from the options; `build` makes more with other webhook settings. */
   readonly app: App;
-  build(overrides?: { webhook?: Partial<WebhookSettings>; apiTokens?: string[] }): App;
+  build(overrides?: { webhook?: Partial<WebhookSettings>; apiTokens?: ApiToken[] }): App;
   readonly stats: WebhookStats;
   /** Every line the app logged, as written (JSON text). */
   readonly logLines: readonly string[];
@@ -121,7 +134,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       createApp({
         ...deps,
         webhook: { ...DEFAULT_WEBHOOK, ...options.webhook, ...overrides.webhook },
-        apiTokens: overrides.apiTokens ?? options.apiTokens ?? [API_TOKEN],
+        apiTokens: overrides.apiTokens ?? options.apiTokens ?? SUITE_TOKENS,
       });
     app = build();
   });

@@ -110,7 +110,7 @@ export function useMastercomSuite(options: MastercomSuiteOptions = {}): Masterco
       metrics,
       version: 'mastercom-suite',
       webhook: DEFAULT_WEBHOOK,
-      apiTokens: [API_TOKEN],
+      apiTokens: [{ role: 'admin' as const, token: API_TOKEN }],
     };
     app = createApp({
       ...deps,
