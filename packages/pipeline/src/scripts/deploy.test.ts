@@ -134,6 +134,10 @@ describe('scripts/deploy.sh', () => {
     }
     expect(fixture.requests.every((request) => request.method === 'GET')).toBe(true);
     expect(fixture.undone).toBe(false);
+    // Only now, verified, does the image become `staging`.
+    expect(fixture.docker).toEqual([
+      'buildx imagetools create --tag registry.test/mastercom-service:staging registry.test/mastercom-service:abc123',
+    ]);
   });
 
   it('undoes a rollout that does not complete and checks the previous version', async () => {
@@ -153,6 +157,7 @@ describe('scripts/deploy.sh', () => {
     ]);
     // Only the previous version was smoke-checked; the failed rollout never was.
     expect(fixture.requests.map((request) => request.path)).toContain('/api/v6/alerts');
+    expect(fixture.docker).toEqual([]);
   });
 
   it('undoes a release whose smoke check fails', async () => {

@@ -84,6 +84,21 @@ exit 0
 `,
     );
     chmodSync(path.join(this.root, 'bin', 'kubectl'), 0o755);
+    // The registry side of a release (moving an environment's tag) is recorded the same way.
+    writeFileSync(
+      path.join(this.root, 'bin', 'docker'),
+      `#!/usr/bin/env bash\necho "$*" >> "${this.root}/docker.log"\n`,
+    );
+    chmodSync(path.join(this.root, 'bin', 'docker'), 0o755);
+  }
+
+  /** The docker calls the scripts made, one a line. */
+  get docker(): string[] {
+    try {
+      return readFileSync(path.join(this.root, 'docker.log'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
   }
 
   /** The fake service's base URL, once started. */

@@ -10,7 +10,7 @@ function run(script: string, args: string[], env: Record<string, string>) {
 }
 
 describe('scripts/build-image.sh', () => {
-  it('builds the release target with commit, branch and environment tags and pushes each', () => {
+  it('builds the release target with commit and branch tags, never an environment tag, and pushes each', () => {
     const result = run('build-image.sh', ['--dry-run'], {
       IMAGE_REGISTRY: 'registry.test/payments',
       BUILDKITE_COMMIT: 'abc123',
@@ -23,12 +23,31 @@ describe('scripts/build-image.sh', () => {
     );
     expect(build).toContain('--tag registry.test/payments/mastercom-service:abc123');
     expect(build).toContain('--tag registry.test/payments/mastercom-service:feature-Fast-path');
-    expect(build).toContain('--tag registry.test/payments/mastercom-service:staging');
-    expect(pushes.slice(0, 3)).toEqual([
+    expect(build).not.toContain(':staging');
+    expect(pushes.slice(0, 2)).toEqual([
       'docker push registry.test/payments/mastercom-service:abc123',
       'docker push registry.test/payments/mastercom-service:feature-Fast-path',
-      'docker push registry.test/payments/mastercom-service:staging',
     ]);
+    expect(result.stdout).not.toMatch(/:staging|:production/);
+  });
+
+  it('adds the version tag in a version tag build, and refuses any other tag', () => {
+    const tagged = run('build-image.sh', ['--dry-run'], {
+      IMAGE_REGISTRY: 'registry.test/payments',
+      BUILDKITE_COMMIT: 'abc123',
+      BUILDKITE_BRANCH: 'v1.4.0',
+      BUILDKITE_TAG: 'v1.4.0',
+    });
+    expect(tagged.status).toBe(0);
+    expect(tagged.stdout).toContain('--tag registry.test/payments/mastercom-service:v1.4.0');
+    expect(tagged.stdout).toContain('docker push registry.test/payments/mastercom-service:v1.4.0');
+    const odd = run('build-image.sh', ['--dry-run'], {
+      IMAGE_REGISTRY: 'registry.test/payments',
+      BUILDKITE_COMMIT: 'abc123',
+      BUILDKITE_TAG: 'nightly-build',
+    });
+    expect(odd.status).toBe(1);
+    expect(odd.stderr).toContain('the tag nightly-build is not a version');
   });
 
   it('fails clearly without a registry', () => {
