@@ -188,6 +188,7 @@ describe('the pipeline', () => {
     expect(dependencies(step('deploy-staging')).sort()).toEqual(['images', ...gateKeys].sort());
     expect(dependencies(step('load-gate'))).toEqual(['deploy-staging']);
     expect(step('load-gate')).toMatchObject({
+      command: 'scripts/load-gate.sh --expect-commit',
       concurrency: 1,
       concurrency_group: STAGING_GROUP,
       concurrency_method: 'ordered',

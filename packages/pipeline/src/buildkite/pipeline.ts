@@ -274,8 +274,8 @@ export function definePipeline(): PipelineDefinition {
       // decide the exit status. The gate is in staging's concurrency group: it was created with
       // this build's deploy, before any job of a later build, so with the ordered method no later
       // deploy can start until the gate is done, and promotion is on the commit it measured.
-      // The script also checks that staging serves this commit before and after the run.
-      command: 'scripts/load-gate.sh',
+      // --expect-commit also checks that staging serves this commit before and after the run.
+      command: 'scripts/load-gate.sh --expect-commit',
       ...holds(STAGING_GROUP),
       artifact_paths: ['reports/load/**/*'],
       retry: retryLostAgents,
