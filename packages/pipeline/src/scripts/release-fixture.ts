@@ -34,7 +34,13 @@ export interface RecordedRequest {
 export interface FakeBehaviour {
   healthStatus?: (undone: boolean) => number;
   alertsStatus?: (undone: boolean) => number;
-  datadog?: (undone: boolean) => { errors: number; hits: number; p95: number; p99: number };
+  /** Datadog's numbers for this version; `null` for a metric Datadog has no points of. */
+  datadog?: (undone: boolean) => {
+    errors: number | null;
+    hits: number | null;
+    p95: number | null;
+    p99: number | null;
+  };
 }
 
 export interface ScriptResult {
@@ -184,9 +190,13 @@ spec:
               ? numbers.p95
               : numbers.p99;
         status = header('dd-api-key') === 'dd-api' ? 200 : 403;
+        // A query with no points is answered with an empty series list, as Datadog's API
+        // reference shows for GET /api/v1/query ("Query timeseries points").
         body = {
           status: 'ok',
-          series: [{ pointlist: [[Date.now(), value]] }],
+          res_type: 'time_series',
+          query,
+          series: value === null ? [] : [{ pointlist: [[Date.now(), value]] }],
         };
       }
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
