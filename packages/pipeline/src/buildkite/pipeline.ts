@@ -299,7 +299,7 @@ export function definePipeline(): PipelineDefinition {
         command: 'scripts/load-gate.sh',
         env: { LOAD_SCENARIO: profile },
         ...holds(STAGING_GROUP),
-          retry: retryLostAgents,
+        retry: retryLostAgents,
         timeout_in_minutes: profile === 'soak' ? 150 : 45,
       },
       ['docker', 'staging'],
