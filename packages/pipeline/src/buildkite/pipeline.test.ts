@@ -9,6 +9,7 @@ import { repoPath } from '../repository.js';
 import {
   conditions,
   gateKeys,
+  INSTALL,
   nightlyLoadProfiles,
   STAGING_GROUP,
   pipelineData,
@@ -163,9 +164,9 @@ describe('the pipeline', () => {
   });
 
   it('runs the long suites only in the nightly scheduled build, which ships nothing', () => {
-    expect(step('faults')).toMatchObject({ command: 'scripts/ci/fault-campaign.sh' });
+    expect(step('faults')).toMatchObject({ command: [INSTALL, 'scripts/ci/fault-campaign.sh'] });
     expect(step('faults-long')).toMatchObject({
-      command: 'scripts/ci/fault-campaign.sh',
+      command: [INSTALL, 'scripts/ci/fault-campaign.sh'],
       env: { FAULTS_SCALE: 'long' },
       if: 'build.source == "schedule"',
     });
@@ -241,6 +242,21 @@ describe('the pipeline', () => {
     expect(manual).toEqual(['deploy-staging', 'deploy-production']);
   });
 
+  it('installs after the cache plugin restored the store, and caches the store and turbo per step', () => {
+    // The repository hook runs before plugin hooks: it must bring only the toolchain.
+    const hook = readFileSync(repoPath('.buildkite', 'hooks', 'pre-command'), 'utf8');
+    expect(hook).toContain('SETUP_INSTALL=false source scripts/setup.sh');
+    expect(hook).not.toMatch(/^\s*pnpm install/m);
+    for (const key of [...gateKeys, 'faults-long']) {
+      const candidate = step(key) as { command: string[]; plugins: Record<string, unknown>[] };
+      expect(candidate.command[0]).toBe(INSTALL);
+      expect(candidate.plugins.map((plugin) => Object.values(plugin)[0])).toEqual([
+        expect.objectContaining({ path: '.pnpm-store', manifest: 'pnpm-lock.yaml' }),
+        expect.objectContaining({ path: '.turbo/cache', restore: 'step', save: 'step' }),
+      ]);
+    }
+  });
+
   it('caches the pnpm store for every gate and uploads JUnit and coverage from the test steps', () => {
     for (const key of gateKeys) {
       const plugins = JSON.stringify((step(key) as { plugins?: unknown }).plugins);
@@ -260,7 +276,7 @@ describe('the pipeline', () => {
 
   it('shards the unit stage across its parallel jobs', () => {
     expect(step('unit')).toMatchObject({ parallelism: UNIT_PARALLELISM });
-    const command = (step('unit') as { command: string }).command.split(' ');
+    const command = ((step('unit') as { command: string[] }).command[1] ?? '').split(' ');
     const printed = execFileSync(repoPath(command[0] ?? ''), command.slice(1), {
       env: {
         ...process.env,

@@ -104,8 +104,9 @@ function holds(group: string) {
 }
 
 // The pnpm store is restored from and saved to the agent cache, keyed by the lockfile, so a warm
-// agent installs without downloading. Turbo's remote cache needs no plugin: turbo reads
-// TURBO_TOKEN, TURBO_TEAM and TURBO_API from the agent environment when they are set.
+// agent installs without downloading. The plugin restores in its pre-command hook, after the
+// repository's own (https://buildkite.com/docs/agent/hooks, "Job lifecycle hooks"), so the install
+// is each step's first command (INSTALL), never that hook.
 const pnpmStoreCache = {
   'cache#v1.7.0': {
     manifest: 'pnpm-lock.yaml',
@@ -115,6 +116,22 @@ const pnpmStoreCache = {
     compression: 'tgz',
   },
 };
+
+// Turbo's local cache lives in the checkout, which Buildkite's checkout cleans (git clean), and on
+// one agent. Each step saves it to the agent cache under its step key and the next build's same
+// step restores it on whichever agent, so unchanged tasks replay. With TURBO_TOKEN and TURBO_TEAM
+// on the agents, turbo's remote cache shares every task across steps and agents as well.
+const turboCache = {
+  'cache#v1.7.0': {
+    path: '.turbo/cache',
+    restore: 'step',
+    save: 'step',
+    compression: 'tgz',
+  },
+};
+
+/** The first command of every cached step: the install into the restored store. */
+export const INSTALL = 'scripts/ci/install.sh';
 
 const testArtifacts = [
   'packages/*/reports/junit.xml',
@@ -127,8 +144,9 @@ function gate(step: CommandStep & { key: string; command: string }): CommandStep
   // The gates depend on nothing: they start together as soon as the build does.
   return {
     ...step,
+    command: [INSTALL, step.command],
     depends_on: [],
-    plugins: [pnpmStoreCache],
+    plugins: [pnpmStoreCache, turboCache],
     retry: retryLostAgents,
     timeout_in_minutes: 30,
   };
@@ -205,10 +223,10 @@ export function definePipeline(): PipelineDefinition {
     // The nightly scheduled build runs the same campaign with the large counts, after the short one.
     if: conditions.nightly,
     depends_on: ['faults'],
-    command: 'scripts/ci/fault-campaign.sh',
+    command: [INSTALL, 'scripts/ci/fault-campaign.sh'],
     env: { FAULTS_SCALE: 'long' },
     artifact_paths: [...testArtifacts, 'packages/fault-tests/reports/faults-*.json'],
-    plugins: [pnpmStoreCache],
+    plugins: [pnpmStoreCache, turboCache],
     retry: retryLostAgents,
     timeout_in_minutes: 60,
   });
