@@ -14,7 +14,7 @@ import {
 
 const steps = localSteps();
 const gates = [...gateKeys];
-const shipping = ['images', 'deploy-staging', 'promote', 'deploy-production'];
+const shipping = ['images', 'image-scan', 'deploy-staging', 'promote', 'deploy-production'];
 const deploys = ['deploy-staging', 'deploy-production'];
 
 // Which steps start together (one array per wave), everything passing and the block unblocked.
@@ -22,12 +22,13 @@ const expected: Record<BuildContextName, string[][]> = {
   'push to main': [
     gates,
     ['images'],
+    ['image-scan'],
     ['deploy-staging'],
     ['load-gate'],
     ['promote'],
     ['deploy-production'],
   ],
-  'push to a branch': [gates, ['images']],
+  'push to a branch': [gates, ['images'], ['image-scan']],
   'scheduled build': [
     ['quality', 'unit', 'webhook', 'integration', 'faults', 'security', 'policy', 'load-stress'],
     ['faults-long', 'load-spike'],
@@ -36,12 +37,13 @@ const expected: Record<BuildContextName, string[][]> = {
   'API trigger on main': [
     gates,
     ['images'],
+    ['image-scan'],
     ['deploy-staging'],
     ['load-gate'],
     ['promote'],
     ['deploy-production'],
   ],
-  'version tag': [gates, ['images']],
+  'version tag': [gates, ['images'], ['image-scan']],
 };
 
 describe('the pipeline in each kind of build', () => {
@@ -67,7 +69,7 @@ describe('the pipeline in each kind of build', () => {
       for (const deploy of deploys) {
         const state = states.get(deploy);
         if (state?.state !== 'passed') continue;
-        for (const required of ['images', ...gates]) {
+        for (const required of ['images', 'image-scan', ...gates]) {
           const before = states.get(required);
           expect(before?.state, `${deploy} in ${JSON.stringify(build)}: ${required}`).toBe(
             'passed',
@@ -86,7 +88,7 @@ describe('the pipeline in each kind of build', () => {
       for (const deploy of [...deploys, 'promote', 'load-gate']) {
         const step = steps.find((candidate) => candidate.key === deploy)!;
         if (inclusion(step, build) !== undefined) continue;
-        for (const required of ['images', ...gates]) {
+        for (const required of ['images', 'image-scan', ...gates]) {
           const dependency = steps.find((candidate) => candidate.key === required)!;
           if (inclusion(dependency, build) !== undefined) {
             problems.push(`${deploy} is in ${JSON.stringify(build)} without ${required}`);

@@ -186,7 +186,14 @@ describe('the pipeline', () => {
   });
 
   it('runs the k6 gate between the staging deploy and the promotion block, holding staging', () => {
-    expect(dependencies(step('deploy-staging')).sort()).toEqual(['images', ...gateKeys].sort());
+    expect(dependencies(step('deploy-staging')).sort()).toEqual(
+      ['images', 'image-scan', ...gateKeys].sort(),
+    );
+    expect(step('image-scan')).toMatchObject({
+      command: 'scripts/scan-image.sh',
+      depends_on: ['images'],
+      if: conditions.buildsImage,
+    });
     expect(dependencies(step('load-gate'))).toEqual(['deploy-staging']);
     expect(step('load-gate')).toMatchObject({
       command: 'scripts/load-gate.sh --expect-commit',
@@ -204,7 +211,7 @@ describe('the pipeline', () => {
 
   it('deploys production only on main, after the block, one deploy at a time', () => {
     expect(dependencies(step('deploy-production')).sort()).toEqual(
-      ['promote', 'load-gate', 'deploy-staging', 'images', ...gateKeys].sort(),
+      ['promote', 'load-gate', 'deploy-staging', 'images', 'image-scan', ...gateKeys].sort(),
     );
     expect(step('deploy-production')).toMatchObject({
       branches: 'main',

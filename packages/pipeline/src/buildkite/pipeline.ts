@@ -262,11 +262,27 @@ export function definePipeline(): PipelineDefinition {
   );
   add(
     {
+      label: ':shield: Image Scan',
+      key: 'image-scan',
+      depends_on: ['images'],
+      if: conditions.buildsImage,
+      agents: { queue: 'docker' },
+      // Trivy over the pushed image's OS packages and libraries; a critical vulnerability with a
+      // fix fails the build, so no deploy step ever starts on that image.
+      command: 'scripts/scan-image.sh',
+      artifact_paths: ['reports/security/trivy-image.json'],
+      retry: retryLostAgents,
+      timeout_in_minutes: 15,
+    },
+    ['docker', 'registry'],
+  );
+  add(
+    {
       label: ':kubernetes: Deploy to Staging',
       key: 'deploy-staging',
       // The image and every gate of this build, named here and not only through `images`: a
       // dependency that is excluded from the build would count as satisfied.
-      depends_on: ['images', ...gateKeys],
+      depends_on: ['images', 'image-scan', ...gateKeys],
       branches: RELEASE_BRANCH,
       if: conditions.deploys,
       agents: { queue: 'deploy' },
@@ -339,7 +355,7 @@ export function definePipeline(): PipelineDefinition {
     {
       label: ':kubernetes: Deploy to Production',
       key: 'deploy-production',
-      depends_on: ['promote', 'load-gate', 'deploy-staging', 'images', ...gateKeys],
+      depends_on: ['promote', 'load-gate', 'deploy-staging', 'images', 'image-scan', ...gateKeys],
       branches: RELEASE_BRANCH,
       if: conditions.deploys,
       agents: { queue: 'deploy' },
