@@ -49,8 +49,11 @@ FROM ${NODE_IMAGE} AS release
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
+# dd-trace loads with every start of the service (CMD), and traces only where DD_TRACE_ENABLED is
+# turned on (the Kubernetes ConfigMap does); elsewhere it sends nothing.
 ENV NODE_ENV=production \
-    PORT=8080
+    PORT=8080 \
+    DD_TRACE_ENABLED=false
 WORKDIR /app
 # Files stay owned by root: the service only reads them, and a compromised process cannot rewrite
 # its own code.
@@ -63,7 +66,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/__ops/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
+CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
 # The revision and version change with every build, so they come last: every layer above is
 # reused from the build cache when only they differ.
 ARG REVISION=unknown

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the service's release image and pushes it to IMAGE_REGISTRY with three tags: the commit
-# (immutable; what the deploy steps run), the branch (the latest build of that branch) and the
-# environment the build goes to next (staging).
+# Builds the service's release image and pushes it to IMAGE_REGISTRY with the commit's tag
+# (immutable; what the deploy steps run), the branch's (the latest build of that branch) and, in a
+# tag build (BUILDKITE_TAG vMAJOR.MINOR.PATCH), the version's. It never pushes `staging` or
+# `production`: scripts/deploy.sh moves those only after it verified the release there.
 #
 #   IMAGE_REGISTRY=registry.example.com/payments scripts/build-image.sh [--dry-run]
 #
@@ -27,6 +28,14 @@ branch=${BUILDKITE_BRANCH:-$(git rev-parse --abbrev-ref HEAD)}
 branch_tag=$(printf '%s' "$branch" | tr -c 'A-Za-z0-9_.-' '-' | sed 's/^[.-]*//' | cut -c1-128)
 version=$(node -p 'require("./packages/service/package.json").version')
 image="$IMAGE_REGISTRY/mastercom-service"
+tags=("$commit" "$branch_tag")
+if [ -n "${BUILDKITE_TAG:-}" ]; then
+  if ! [[ $BUILDKITE_TAG =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    echo "build-image: the tag $BUILDKITE_TAG is not a version (vMAJOR.MINOR.PATCH); no image is pushed for it" >&2
+    exit 1
+  fi
+  tags+=("$BUILDKITE_TAG")
+fi
 
 run() {
   if $dry_run; then
@@ -42,9 +51,10 @@ build_args=(--build-arg "REVISION=$commit" --build-arg "VERSION=$version")
 if [ -n "${NODE_IMAGE:-}" ]; then
   build_args+=(--build-arg "NODE_IMAGE=$NODE_IMAGE")
 fi
-run docker build --target release "${build_args[@]}" \
-  --tag "$image:$commit" --tag "$image:$branch_tag" --tag "$image:staging" .
-for tag in "$commit" "$branch_tag" staging; do
+tag_args=()
+for tag in "${tags[@]}"; do tag_args+=(--tag "$image:$tag"); done
+run docker build --target release "${build_args[@]}" "${tag_args[@]}" .
+for tag in "${tags[@]}"; do
   run docker push "$image:$tag"
 done
 echo "build-image: $image:$commit"

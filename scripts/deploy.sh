@@ -128,6 +128,7 @@ if $dry_run; then
   release_print_smoke_plan "$environment"
   echo "verify: GET /health every ${VERIFY_INTERVAL_SECONDS:-30}s for ${VERIFY_WINDOW_SECONDS:-300}s, with DD_API_KEY and DD_APP_KEY also the error rate and p95/p99 latency of version $tag against contracts/src/slo.ts"
   echo "on any failure: kubectl rollout undo of every Deployment, then the smoke check of the previous version"
+  echo "after verification: docker buildx imagetools create --tag ${image%:*}:$environment $image"
   exit 0
 fi
 
@@ -157,3 +158,9 @@ fi
 release_smoke "$environment" || fail_release "the smoke check of $image failed"
 release_verify_window "$environment" "$tag" || fail_release "$image failed the verification window"
 echo "deploy: $environment runs $image"
+# Only a verified release moves the environment's tag, so `:staging` and `:production` always name
+# an image that passed there. imagetools copies the manifest inside the registry, without a pull.
+if ! docker buildx imagetools create --tag "${image%:*}:$environment" "$image"; then
+  echo "deploy: $environment runs $image, but moving the $environment tag to it failed" >&2
+  exit 1
+fi

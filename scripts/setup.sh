@@ -42,6 +42,12 @@ _mastercom_setup() {
   fi
   export PATH
 
+  # Buildkite's pre-command hook brings only the toolchain: the install runs in the step's command,
+  # after the cache plugin restored the pnpm store (see .buildkite/hooks/pre-command).
+  if [ "${SETUP_INSTALL:-true}" = false ]; then
+    echo "setup: toolchain ready (SETUP_INSTALL=false: no install)"
+    return 0
+  fi
   echo "setup: pnpm install --frozen-lockfile"
   (cd "$repo_root" && pnpm install --frozen-lockfile --reporter=silent) || {
     echo "setup: pnpm install failed; run 'pnpm install --frozen-lockfile' in $repo_root to see why" >&2

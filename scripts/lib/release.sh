@@ -133,12 +133,16 @@ release_datadog_query() {
 }
 
 # Error rate and latency of this version in Datadog over the window so far; fails on a breach or
-# when Datadog cannot be read (a release that cannot be judged is not judged good).
+# when Datadog cannot be read (a release that cannot be judged is not judged good). Datadog answers
+# a query without points when nothing was recorded (no traces, a tracer that never started, the
+# wrong tags): that is "cannot verify", never zero errors. Early in the window the data may still
+# be on its way; on the final check (FINAL=true) missing data fails the verification.
 release_check_datadog() {
-  local environment=$1 version=$2 seconds=$3 thresholds ceiling p95 p99 errors hits latency
+  local environment=$1 version=$2 seconds=$3 final=${4:-true} thresholds ceiling p95 p99 errors hits latency
   thresholds=$(release_slo_thresholds) || return 1
   read -r ceiling p95 p99 <<<"$thresholds"
   local scope="service:mastercom-service,env:$environment,version:$version"
+  local missing=()
   errors=$(release_datadog_query "sum:trace.express.request.errors{$scope}.as_count()" "$seconds") || {
     echo "verify: the Datadog metrics query for errors failed" >&2
     return 1
@@ -148,9 +152,12 @@ release_check_datadog() {
     return 1
   }
   local breach=0
-  if ! node -e '
+  if [ "${hits##* }" = none ] || [ "${hits%% *}" = 0 ]; then
+    # No request traced: the error rate of this version is unknown, not zero.
+    missing+=("trace.express.request.hits")
+  elif ! node -e '
     const [errors, hits, ceiling] = process.argv.slice(1).map(Number);
-    const rate = hits > 0 ? errors / hits : 0;
+    const rate = errors / hits;
     console.log(`verify: error rate ${rate.toFixed(5)} (${errors}/${hits}), ceiling ${ceiling}`);
     process.exit(rate > ceiling ? 1 : 0);
   ' "${errors%% *}" "${hits%% *}" "$ceiling"; then
@@ -164,7 +171,7 @@ release_check_datadog() {
     }
     latency=${latency##* }
     if [ "$latency" = none ]; then
-      echo "verify: p${percentile%%:*} acknowledgement latency: no data yet"
+      missing+=("mastercom.webhook.ack_latency.${percentile%%:*}percentile")
     elif node -e 'process.exit(Number(process.argv[1]) > Number(process.argv[2]) ? 0 : 1)' "$latency" "${percentile#*:}"; then
       echo "verify: p${percentile%%:*} acknowledgement latency ${latency} ms above the SLO ${percentile#*:} ms" >&2
       breach=1
@@ -172,6 +179,13 @@ release_check_datadog() {
       echo "verify: p${percentile%%:*} acknowledgement latency ${latency} ms (SLO ${percentile#*:} ms)"
     fi
   done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$final" = true ]; then
+      echo "verify: cannot verify version $version in $environment: Datadog has no data for ${missing[*]} ($scope); a release that cannot be judged is not judged good" >&2
+      return 1
+    fi
+    echo "verify: no data yet for ${missing[*]}"
+  fi
   return "$breach"
 }
 
@@ -195,7 +209,9 @@ release_verify_window() {
     elapsed=$(($(date +%s) - started))
     if [ -n "${DD_API_KEY:-}" ] && [ -n "${DD_APP_KEY:-}" ]; then
       # Datadog's smallest useful window is a minute; a shorter one reads empty.
-      release_check_datadog "$environment" "$version" "$((elapsed < 60 ? 60 : elapsed))" || return 1
+      local final=false
+      if [ "$elapsed" -ge "$window" ]; then final=true; fi
+      release_check_datadog "$environment" "$version" "$((elapsed < 60 ? 60 : elapsed))" "$final" || return 1
     fi
     if [ "$elapsed" -ge "$window" ]; then break; fi
     sleep "$interval"

@@ -1,7 +1,10 @@
 /**
  * The k6 entry point for every scenario. LOAD_SCENARIO picks the profile (smoke, load, stress,
- * spike, soak); BASE_URL, LOAD_WEBHOOK_SECRET and LOAD_API_TOKEN say where to send and how to
- * authenticate. Bundled by src/bundle/build-k6.ts into dist/k6/mastercom.js.
+ * spike, soak); BASE_URL (reads, health) and WEBHOOK_URL (deliveries; default BASE_URL) say where
+ * to send; deliveries authenticate as Ethoca's do, with a client certificate
+ * (LOAD_CLIENT_CERT_FILE, LOAD_CLIENT_KEY_FILE, through k6's tlsAuth for the webhook host; see
+ * docs/decisions/0001) and/or a Standard Webhooks signature (LOAD_WEBHOOK_SECRET); reads use
+ * LOAD_API_TOKEN. Bundled by src/bundle/build-k6.ts into dist/k6/mastercom.js.
  */
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
@@ -24,6 +27,7 @@ import {
 import { summaryFiles, type SummaryData } from './summary.js';
 import { ALERTS_ACKNOWLEDGED, sloThresholds } from './thresholds.js';
 import { deliveryKind } from './traffic-mix.js';
+import { webhookClientCertificate } from './client-certificate.js';
 import { decodeWebhookSecret } from './webhook-signer.js';
 
 function required(name: string): string {
@@ -34,7 +38,16 @@ function required(name: string): string {
 
 const profile = profileName(__ENV.LOAD_SCENARIO);
 const baseUrl = required('BASE_URL');
-const signingKey = decodeWebhookSecret(required('LOAD_WEBHOOK_SECRET'));
+const webhookUrl =
+  __ENV.WEBHOOK_URL !== undefined && __ENV.WEBHOOK_URL !== '' ? __ENV.WEBHOOK_URL : baseUrl;
+const secret = __ENV.LOAD_WEBHOOK_SECRET;
+const signingKey = secret !== undefined && secret !== '' ? decodeWebhookSecret(secret) : undefined;
+const clientCertificate = webhookClientCertificate(__ENV, webhookUrl, (path) => open(path));
+if (signingKey === undefined && clientCertificate === undefined) {
+  throw new Error(
+    'LOAD_CLIENT_CERT_FILE and LOAD_CLIENT_KEY_FILE (a client certificate the webhook accepts) or LOAD_WEBHOOK_SECRET must be set: the webhook takes no unauthenticated delivery',
+  );
+}
 const apiToken = required('LOAD_API_TOKEN');
 const reportDir = __ENV.LOAD_REPORT_DIR ?? 'reports';
 
@@ -44,6 +57,7 @@ export const options: Options = {
   // p(99.9) is an SLO, so the summary has to show it next to the default statistics.
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'],
   tags: { profile },
+  ...(clientCertificate === undefined ? {} : { tlsAuth: [clientCertificate] }),
 };
 
 const alertsAcknowledged = new Counter(ALERTS_ACKNOWLEDGED);
@@ -109,7 +123,7 @@ function deliver(planned: PlannedDelivery): boolean {
 
 function deliveryContext(data: SetupData, source: 'W' | 'S'): DeliveryContext {
   return {
-    baseUrl,
+    baseUrl: webhookUrl,
     signingKey,
     runTag: data.runTag,
     source,
@@ -121,14 +135,14 @@ function deliveryContext(data: SetupData, source: 'W' | 'S'): DeliveryContext {
 export function setup(): SetupData {
   const tag = runTag(Date.now());
   const seed = newDelivery(
-    { baseUrl, signingKey, runTag: tag, source: 'S', iteration: 0, nowMs: Date.now() },
+    { baseUrl: webhookUrl, signingKey, runTag: tag, source: 'S', iteration: 0, nowMs: Date.now() },
     'single',
   );
   // One signed delivery before the load starts: a wrong URL or secret stops the run here, with
   // the reason, instead of as a wall of failed requests.
   if (!deliver(seed)) {
     throw new Error(
-      `the setup delivery to ${seed.url} was not acknowledged; check BASE_URL and LOAD_WEBHOOK_SECRET`,
+      `the setup delivery to ${seed.url} was not acknowledged; check BASE_URL (or WEBHOOK_URL) and the client certificate or LOAD_WEBHOOK_SECRET`,
     );
   }
   return { runTag: tag, knownAlertId: seed.alertIds[0] ?? '' };

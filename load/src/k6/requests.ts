@@ -32,8 +32,10 @@ export interface PlannedDelivery extends PlannedRequest {
 }
 
 export interface DeliveryContext {
+  /** The webhook's host: the one Ethoca reaches (WEBHOOK_URL), else BASE_URL. */
   readonly baseUrl: string;
-  readonly signingKey: ArrayBuffer;
+  /** Standard Webhooks key; without it the delivery relies on the client certificate. */
+  readonly signingKey: ArrayBuffer | undefined;
   readonly runTag: string;
   readonly source: TrafficSource;
   /** The scenario's iteration counter, unique across VUs. */
@@ -46,6 +48,7 @@ function join(baseUrl: string, path: string): string {
 }
 
 function signedHeaders(context: DeliveryContext, webhookId: string, body: string) {
+  if (context.signingKey === undefined) return { 'content-type': 'application/json' };
   return {
     'content-type': 'application/json',
     ...signWebhook(context.signingKey, webhookId, Math.floor(context.nowMs / 1000), body),

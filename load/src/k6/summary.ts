@@ -81,6 +81,34 @@ export function textSummary(profile: string, data: SummaryData): string {
   return [`k6 ${profile}: ${failed ? 'FAILED' : 'passed'}`, ...lines, ''].join('\n');
 }
 
+function escapeMarkdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/**
+ * The Buildkite annotation's body (Markdown): one row per threshold with the values k6 measured.
+ * The heading says what they are: client-side times, network and ingress included.
+ */
+export function markdownSummary(profile: string, data: SummaryData): string {
+  const results = thresholdResults(data);
+  const failed = results.some((result) => !result.ok);
+  const rows = results.map(
+    (result) =>
+      `| ${result.ok ? 'pass' : '**FAIL**'} | \`${escapeMarkdownCell(result.metric)}\` | \`${escapeMarkdownCell(result.expression)}\` | ${escapeMarkdownCell(describeValues(result.values))} |`,
+  );
+  const seconds = ((data.state?.testRunDurationMs ?? 0) / 1000).toFixed(0);
+  return [
+    `### k6 ${profile}: ${failed ? 'FAILED' : 'passed'} (${seconds} s)`,
+    '',
+    'Client-side, as k6 measures: network and ingress included, TLS handshake excluded.',
+    '',
+    '| result | metric | threshold | measured |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 /** The files handleSummary writes, keyed by path as k6 expects, plus stdout. */
 export function summaryFiles(
   profile: string,
@@ -91,6 +119,7 @@ export function summaryFiles(
   return {
     [`${dir}/k6-${profile}-summary.json`]: JSON.stringify(data, null, 2),
     [`${dir}/k6-${profile}-junit.xml`]: junitXml(profile, data),
+    [`${dir}/k6-${profile}-summary.md`]: markdownSummary(profile, data),
     stdout: textSummary(profile, data),
   };
 }

@@ -13,9 +13,22 @@ export const ALERTS_ACKNOWLEDGED = 'alerts_acknowledged';
 const WEBHOOK_DURATION = 'http_req_duration{endpoint:webhook}';
 
 /**
+ * What k6 measures is not what the SLO states. The SLO's acknowledgement latency is the service's
+ * own (server-side, `mastercom.webhook.ack_latency`); k6's `http_req_duration` is the client's:
+ * sending, waiting and receiving (k6 docs, "Built-in metrics": it excludes DNS, connecting and the
+ * TLS handshake), with the network and the ingress-nginx hop inside the waiting time. The
+ * client-side thresholds are therefore the SLO plus this allowance for that path. It is our stated
+ * assumption for one in-cluster ingress hop, not a measurement: scripts/load-gate.sh judges the
+ * server-side SLO separately from the service's metrics and shows both in the annotation, so a
+ * wrong allowance is visible on every run.
+ */
+export const CLIENT_PATH_ALLOWANCE_MS = 15;
+
+/**
  * The k6 gate, derived from the SLO module so that changing an SLO changes the gate. Latency
- * targets apply to the webhook acknowledgement, which is what the SLO describes; the read API and
- * health endpoints are held to the error ceiling and the checks like everything else.
+ * targets apply to the webhook acknowledgement, which is what the SLO describes, as measured by
+ * the client (CLIENT_PATH_ALLOWANCE_MS); the read API and health endpoints are held to the error
+ * ceiling and the checks like everything else.
  */
 export function sloThresholds(profile: ProfileName): Record<string, Threshold[]> {
   // A failing request rate past the ceiling means the service (or the secret, or the URL) is
@@ -39,9 +52,9 @@ export function sloThresholds(profile: ProfileName): Record<string, Threshold[]>
   }
 
   const latency: string[] = [
-    `p(95)<=${ACK_LATENCY_MS.p95}`,
-    `p(99)<=${ACK_LATENCY_MS.p99}`,
-    `p(99.9)<=${ACK_LATENCY_MS.p999}`,
+    `p(95)<=${ACK_LATENCY_MS.p95 + CLIENT_PATH_ALLOWANCE_MS}`,
+    `p(99)<=${ACK_LATENCY_MS.p99 + CLIENT_PATH_ALLOWANCE_MS}`,
+    `p(99.9)<=${ACK_LATENCY_MS.p999 + CLIENT_PATH_ALLOWANCE_MS}`,
   ];
   if (profile === 'stress') {
     // The stress ramp runs until the service breaks; the first latency target to break marks the

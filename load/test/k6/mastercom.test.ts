@@ -61,7 +61,9 @@ describe('setup', () => {
   it('stops the run with the reason when the service refuses the delivery', async () => {
     const script = await loadScript();
     runtime.respond = () => ({ status: 401, body: '{"title":"Unauthorized"}' });
-    expect(() => script.setup()).toThrow(/check BASE_URL and LOAD_WEBHOOK_SECRET/);
+    expect(() => script.setup()).toThrow(
+      /check BASE_URL \(or WEBHOOK_URL\) and the client certificate or LOAD_WEBHOOK_SECRET/,
+    );
   });
 });
 
@@ -202,13 +204,55 @@ describe('the read and health scenarios', () => {
 });
 
 describe('configuration from the environment', () => {
-  it.each(['BASE_URL', 'LOAD_WEBHOOK_SECRET', 'LOAD_API_TOKEN'])(
-    'refuses to start without %s',
-    async (name) => {
-      const env = Object.fromEntries(Object.entries(k6Env()).filter(([key]) => key !== name));
-      await expect(loadScript(env)).rejects.toThrow(`${name} must be set`);
-    },
-  );
+  it.each(['BASE_URL', 'LOAD_API_TOKEN'])('refuses to start without %s', async (name) => {
+    const env = Object.fromEntries(Object.entries(k6Env()).filter(([key]) => key !== name));
+    await expect(loadScript(env)).rejects.toThrow(`${name} must be set`);
+  });
+
+  it('refuses to start with neither a client certificate nor a webhook secret', async () => {
+    await expect(loadScript(k6Env({ LOAD_WEBHOOK_SECRET: '' }))).rejects.toThrow(
+      /LOAD_CLIENT_CERT_FILE and LOAD_CLIENT_KEY_FILE .* or LOAD_WEBHOOK_SECRET must be set/,
+    );
+  });
+
+  it('delivers to WEBHOOK_URL with the client certificate, unsigned, and reads from BASE_URL', async () => {
+    const files: Record<string, string> = {
+      '/certs/load.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      '/certs/load.key': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+    };
+    vi.stubGlobal('open', (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`no file ${path}`);
+      return text;
+    });
+    const script = await loadScript(
+      k6Env({
+        WEBHOOK_URL: 'https://ethoca-webhook.staging.mastercom.internal',
+        BASE_URL: 'https://mastercom.staging.mastercom.internal',
+        LOAD_WEBHOOK_SECRET: '',
+        LOAD_CLIENT_CERT_FILE: '/certs/load.crt',
+        LOAD_CLIENT_KEY_FILE: '/certs/load.key',
+      }),
+    );
+    expect(script.options.tlsAuth).toEqual([
+      {
+        domains: ['ethoca-webhook.staging.mastercom.internal'],
+        cert: files['/certs/load.crt'],
+        key: files['/certs/load.key'],
+      },
+    ]);
+    const data = script.setup();
+    script.reads(data);
+    const [delivery, ...reads] = runtime.requests;
+    expect(delivery?.url).toBe(
+      'https://ethoca-webhook.staging.mastercom.internal/api/v6/webhooks/ethoca',
+    );
+    expect(Object.keys(delivery?.headers ?? {})).toEqual(['content-type']);
+    expect(reads.map((request) => request.url.split('/api')[0])).toEqual([
+      'https://mastercom.staging.mastercom.internal',
+      'https://mastercom.staging.mastercom.internal',
+    ]);
+  });
 
   it('refuses an unknown scenario name', async () => {
     await expect(loadScript(k6Env({ LOAD_SCENARIO: 'marathon' }))).rejects.toThrow(
@@ -222,6 +266,7 @@ describe('configuration from the environment', () => {
     expect(Object.keys(files).sort()).toEqual([
       'out/k6/k6-load-junit.xml',
       'out/k6/k6-load-summary.json',
+      'out/k6/k6-load-summary.md',
       'stdout',
     ]);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { junitXml, summaryFiles, textSummary, thresholdResults } from '../../src/k6/summary.js';
+import {
+  junitXml,
+  markdownSummary,
+  summaryFiles,
+  textSummary,
+  thresholdResults,
+} from '../../src/k6/summary.js';
 
 const data = {
   state: { testRunDurationMs: 61_500 },
@@ -45,5 +51,22 @@ describe('the k6 summary', () => {
     const files = summaryFiles('load', 'reports/', data);
     expect(JSON.parse(files['reports/k6-load-summary.json'] ?? '')).toEqual(data);
     expect(files['reports/k6-load-junit.xml']).toBe(junitXml('load', data));
+  });
+
+  it('writes the annotation as a Markdown table that says the times are client-side', () => {
+    const markdown = markdownSummary('load', data);
+    expect(markdown.split('\n')).toEqual([
+      '### k6 load: FAILED (62 s)',
+      '',
+      'Client-side, as k6 measures: network and ingress included, TLS handshake excluded.',
+      '',
+      '| result | metric | threshold | measured |',
+      '| --- | --- | --- | --- |',
+      '| pass | `http_req_duration{endpoint:webhook}` | `p(95)<=10` | p(95)=8.200 p(99)=31.400 |',
+      '| **FAIL** | `http_req_duration{endpoint:webhook}` | `p(99)<=25` | p(95)=8.200 p(99)=31.400 |',
+      '| pass | `http_req_failed` | `rate<=0.001` | rate=0 |',
+      '',
+    ]);
+    expect(summaryFiles('load', 'reports', data)['reports/k6-load-summary.md']).toBe(markdown);
   });
 });

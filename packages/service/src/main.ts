@@ -1,6 +1,5 @@
 // Process entry: configuration, database, HTTP server, signals. The only file with side effects
-// at start. Tracing is imported first so dd-trace can instrument the modules loaded after it.
-import './platform/tracing.js';
+// at start. dd-trace is not imported here: Node loads it before this file (see platform/tracing.ts).
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp, type WebhookSettings } from './app.js';
@@ -8,6 +7,7 @@ import { parseApiTokens } from './access/api-tokens.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
+import { tracingProblem } from './platform/tracing.js';
 import { createHttpServer, drainServer } from './platform/http-server.js';
 import { createLogger, stdoutDestination } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
@@ -21,6 +21,8 @@ import { webhookSettings } from './webhook-settings.js';
 function readConfig(): { config: Config; webhook: WebhookSettings } {
   try {
     const config = loadConfig();
+    const tracing = tracingProblem(config.DD_TRACE_ENABLED);
+    if (tracing !== undefined) throw new ConfigError([tracing]);
     return { config, webhook: webhookSettings(config) };
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -12,3 +12,11 @@
  * before the 512 Mi container limit anyway.
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'] as const;
+
+/**
+ * How the service loads dd-trace: before any module of its own, with dd-trace's ESM loader hook
+ * (dd-trace's README, "ECMAScript Modules (ESM) Support"). The Dockerfile's CMD passes them (a
+ * pipeline check holds it to this list) and the tracing test starts the built service with them.
+ * With DD_TRACE_ENABLED=false dd-trace loads but records and sends nothing.
+ */
+export const SERVICE_TRACING_FLAGS = ['--import', 'dd-trace/initialize.mjs'] as const;

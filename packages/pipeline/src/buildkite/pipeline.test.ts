@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { listWorkspacePackages } from '../policy/package-scripts.js';
 import { repoPath } from '../repository.js';
 import {
+  conditions,
   gateKeys,
+  INSTALL,
+  nightlyLoadProfiles,
+  STAGING_GROUP,
   pipelineData,
   pipelineYaml,
   UNIT_PARALLELISM,
@@ -151,6 +155,7 @@ describe('the pipeline', () => {
   it('starts the gates together and builds the image only after every gate', () => {
     const independent = data.steps
       .filter((candidate) => dependencies(candidate).length === 0)
+      .filter((candidate) => candidate.if !== conditions.nightly)
       .map((candidate) => candidate.key);
     expect(independent).toEqual([...gateKeys]);
     expect(step('quality')).toMatchObject({ label: ':eslint: Code Quality' });
@@ -158,49 +163,104 @@ describe('the pipeline', () => {
     expect(step('images')).toMatchObject({ command: 'scripts/build-image.sh' });
   });
 
-  it('runs the long fault campaign only in the nightly scheduled build, which ships nothing', () => {
-    expect(step('faults')).toMatchObject({ command: 'scripts/ci/fault-campaign.sh' });
+  it('runs the long suites only in the nightly scheduled build, which ships nothing', () => {
+    expect(step('faults')).toMatchObject({ command: [INSTALL, 'scripts/ci/fault-campaign.sh'] });
     expect(step('faults-long')).toMatchObject({
-      command: 'scripts/ci/fault-campaign.sh',
+      command: [INSTALL, 'scripts/ci/fault-campaign.sh'],
       env: { FAULTS_SCALE: 'long' },
       if: 'build.source == "schedule"',
     });
     expect(dependencies(step('faults-long'))).toEqual(['faults']);
+    for (const profile of nightlyLoadProfiles) {
+      expect(step(`load-${profile}`)).toMatchObject({
+        command: 'scripts/load-gate.sh',
+        env: { LOAD_SCENARIO: profile },
+        if: conditions.nightly,
+        concurrency_group: STAGING_GROUP,
+      });
+    }
     expect(step('images')).toMatchObject({ if: 'build.source != "schedule"' });
+    for (const key of ['deploy-staging', 'load-gate', 'promote', 'deploy-production']) {
+      expect(step(key)).toMatchObject({ if: conditions.deploys, branches: 'main' });
+    }
   });
 
-  it('runs the k6 gate between the staging deploy and the promotion block', () => {
-    expect(dependencies(step('deploy-staging'))).toEqual(['images']);
+  it('runs the k6 gate between the staging deploy and the promotion block, holding staging', () => {
+    expect(dependencies(step('deploy-staging')).sort()).toEqual(
+      ['images', 'image-scan', ...gateKeys].sort(),
+    );
+    expect(step('image-scan')).toMatchObject({
+      command: 'scripts/scan-image.sh',
+      depends_on: ['images'],
+      if: conditions.buildsImage,
+    });
     expect(dependencies(step('load-gate'))).toEqual(['deploy-staging']);
+    expect(step('load-gate')).toMatchObject({
+      command: 'scripts/load-gate.sh --expect-commit',
+      concurrency: 1,
+      concurrency_group: STAGING_GROUP,
+      concurrency_method: 'ordered',
+    });
     expect(step('promote')).toMatchObject({
       block: ':rocket: Promote to production',
       branches: 'main',
+      allowed_teams: ['mastercom-release-managers'],
     });
     expect(dependencies(step('promote'))).toEqual(['load-gate']);
   });
 
   it('deploys production only on main, after the block, one deploy at a time', () => {
-    expect(dependencies(step('deploy-production'))).toEqual(['promote']);
+    expect(dependencies(step('deploy-production')).sort()).toEqual(
+      ['promote', 'load-gate', 'deploy-staging', 'images', 'image-scan', ...gateKeys].sort(),
+    );
     expect(step('deploy-production')).toMatchObject({
       branches: 'main',
       command: 'scripts/deploy.sh production',
       concurrency: 1,
-      concurrency_group: 'mastercom-service/deploy/production',
+      concurrency_group: 'mastercom-service/production',
     });
     expect(step('deploy-staging')).toMatchObject({
       concurrency: 1,
-      concurrency_group: 'mastercom-service/deploy/staging',
+      concurrency_group: STAGING_GROUP,
     });
   });
 
-  it('retries automatically only when an agent is lost', () => {
+  it('retries automatically only when an agent is lost, and never re-runs a passed deploy', () => {
+    const automatic = [
+      { exit_status: -1, limit: 2 },
+      { signal_reason: 'agent_stop', limit: 2 },
+    ];
     for (const candidate of commandSteps()) {
-      expect(candidate.retry).toEqual({
-        automatic: [
-          { exit_status: -1, limit: 2 },
-          { signal_reason: 'agent_stop', limit: 2 },
-        ],
-      });
+      expect(candidate.retry?.automatic).toEqual(automatic);
+    }
+    const deploys = commandSteps().filter((candidate) =>
+      candidate.commands.some((command) => command.startsWith('scripts/deploy.sh')),
+    );
+    expect(deploys.map((candidate) => candidate.key)).toEqual([
+      'deploy-staging',
+      'deploy-production',
+    ]);
+    for (const candidate of deploys) {
+      expect(candidate.retry?.manual).toMatchObject({ permit_on_passed: false });
+    }
+    const manual = commandSteps()
+      .filter((candidate) => candidate.retry?.manual !== undefined)
+      .map((candidate) => candidate.key);
+    expect(manual).toEqual(['deploy-staging', 'deploy-production']);
+  });
+
+  it('installs after the cache plugin restored the store, and caches the store and turbo per step', () => {
+    // The repository hook runs before plugin hooks: it must bring only the toolchain.
+    const hook = readFileSync(repoPath('.buildkite', 'hooks', 'pre-command'), 'utf8');
+    expect(hook).toContain('SETUP_INSTALL=false source scripts/setup.sh');
+    expect(hook).not.toMatch(/^\s*pnpm install/m);
+    for (const key of [...gateKeys, 'faults-long']) {
+      const candidate = step(key) as { command: string[]; plugins: Record<string, unknown>[] };
+      expect(candidate.command[0]).toBe(INSTALL);
+      expect(candidate.plugins.map((plugin) => Object.values(plugin)[0])).toEqual([
+        expect.objectContaining({ path: '.pnpm-store', manifest: 'pnpm-lock.yaml' }),
+        expect.objectContaining({ path: '.turbo/cache', restore: 'step', save: 'step' }),
+      ]);
     }
   });
 
@@ -223,7 +283,7 @@ describe('the pipeline', () => {
 
   it('shards the unit stage across its parallel jobs', () => {
     expect(step('unit')).toMatchObject({ parallelism: UNIT_PARALLELISM });
-    const command = (step('unit') as { command: string }).command.split(' ');
+    const command = ((step('unit') as { command: string[] }).command[1] ?? '').split(' ');
     const printed = execFileSync(repoPath(command[0] ?? ''), command.slice(1), {
       env: {
         ...process.env,

@@ -1,6 +1,7 @@
 // scripts/pipeline-local.sh: `--plan` prints what would run and what would be skipped, and why.
+// BUILDKITE_SOURCE, BUILDKITE_BRANCH and BUILDKITE_TAG choose the kind of build (see currentBuild).
 import {
-  currentBranch,
+  currentBuild,
   formatReport,
   localSteps,
   planLocally,
@@ -9,19 +10,16 @@ import {
 } from './run-locally.js';
 
 const steps = localSteps();
-const verdicts = planLocally(
-  steps,
-  probeMachine(),
-  currentBranch(),
-  process.env.BUILDKITE_SOURCE ?? 'local',
-);
+const build = currentBuild();
+const verdicts = planLocally(steps, probeMachine(), build);
+console.log(`build: ${build.source} on ${build.branch}${build.tag ? `, tag ${build.tag}` : ''}`);
 
 if (process.argv.includes('--plan')) {
   for (const verdict of verdicts) {
     console.log(
       verdict.action === 'run'
-        ? `run   ${verdict.label}: ${verdict.commands.join(' && ')}`
-        : `skip  ${verdict.label}: ${verdict.reason}`,
+        ? `run       ${verdict.label}: ${verdict.commands.join(' && ')}`
+        : `${verdict.action.padEnd(9)} ${verdict.label}: ${verdict.reason}`,
     );
   }
 } else {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { buildContexts } from './build-context.js';
 import {
+  currentBuild,
   formatReport,
   localSteps,
   planLocally,
   runPlan,
   type MissingNeeds,
 } from './run-locally.js';
-import { pipelineData } from './pipeline.js';
+import { gateKeys, pipelineData } from './pipeline.js';
 
 // This machine: no Docker engine, no registry, no cluster, no staging, nobody to press a button.
 const bareMachine: MissingNeeds = {
@@ -16,11 +18,12 @@ const bareMachine: MissingNeeds = {
   staging: 'a deployed staging service',
   person: 'a person',
 };
+const main = buildContexts['push to main'];
 
 describe('planLocally', () => {
   it('runs the gates with the pipeline’s own commands and skips what needs Docker, a registry or a cluster', () => {
     const steps = localSteps();
-    const verdicts = planLocally(steps, bareMachine, 'main');
+    const verdicts = planLocally(steps, bareMachine, main);
     const commands = new Map(
       pipelineData().steps.map((step) => [
         step.key,
@@ -29,10 +32,10 @@ describe('planLocally', () => {
     );
     expect(
       verdicts.filter((verdict) => verdict.action === 'run').map((verdict) => verdict.key),
-    ).toEqual(['quality', 'unit', 'webhook', 'integration', 'faults', 'security', 'policy']);
+    ).toEqual([...gateKeys]);
     expect(verdicts.find((verdict) => verdict.key === 'faults-long')).toMatchObject({
-      action: 'skip',
-      reason: 'runs only when build.source == "schedule" (this is a local build)',
+      action: 'excluded',
+      reason: 'if: build.source == "schedule" is false',
     });
     const run = verdicts.flatMap((verdict) => (verdict.action === 'run' ? [verdict] : []));
     expect(run.map((verdict) => verdict.commands)).toEqual(
@@ -42,46 +45,78 @@ describe('planLocally', () => {
       action: 'skip',
       reason: 'needs a Docker engine; registry credentials',
     });
+    expect(verdicts.find((verdict) => verdict.key === 'deploy-staging')).toMatchObject({
+      action: 'skip',
+      reason: 'needs a Kubernetes cluster',
+    });
   });
 
-  it('runs the nightly step in a scheduled build and refuses a condition it cannot evaluate', () => {
-    const scheduled = planLocally(localSteps(), {}, 'main', 'schedule');
+  it('runs the nightly steps with their environment in a scheduled build, and ships nothing', () => {
+    const scheduled = planLocally(localSteps(), {}, buildContexts['scheduled build']);
     expect(scheduled.find((verdict) => verdict.key === 'faults-long')).toMatchObject({
       action: 'run',
+      env: { FAULTS_SCALE: 'long' },
     });
-    expect(scheduled.find((verdict) => verdict.key === 'images')).toMatchObject({
-      action: 'skip',
+    expect(scheduled.find((verdict) => verdict.key === 'load-soak')).toMatchObject({
+      action: 'run',
+      env: { LOAD_SCENARIO: 'soak' },
     });
+    for (const key of ['images', 'deploy-staging', 'load-gate', 'promote', 'deploy-production']) {
+      expect(scheduled.find((verdict) => verdict.key === key)).toMatchObject({
+        action: 'excluded',
+      });
+    }
     const [first] = localSteps();
-    expect(() => planLocally([{ ...first!, condition: 'build.tag != null' }], {}, 'main')).toThrow(
-      /does not know the condition build.tag != null/,
-    );
+    expect(() =>
+      planLocally([{ ...first!, condition: 'build.pull_request.id != null' }], {}, main),
+    ).toThrow(/build.pull_request.id is not a variable known here/);
   });
 
-  it('skips the steps after a skipped one, and main-only steps on other branches', () => {
+  it('skips the steps after one that cannot run here, and excludes main-only steps on branches', () => {
     const everythingButAPerson: MissingNeeds = { person: 'a person' };
-    const verdicts = planLocally(localSteps(), everythingButAPerson, 'feature/x');
-    expect(verdicts.find((verdict) => verdict.key === 'load-gate')).toMatchObject({
-      action: 'run',
-    });
-    expect(verdicts.find((verdict) => verdict.key === 'promote')).toMatchObject({
+    const onMain = planLocally(localSteps(), everythingButAPerson, main);
+    expect(onMain.find((verdict) => verdict.key === 'load-gate')).toMatchObject({ action: 'run' });
+    expect(onMain.find((verdict) => verdict.key === 'promote')).toMatchObject({
       action: 'skip',
       reason: 'needs a person',
     });
-    expect(verdicts.find((verdict) => verdict.key === 'deploy-production')).toMatchObject({
+    expect(onMain.find((verdict) => verdict.key === 'deploy-production')).toMatchObject({
       action: 'skip',
-      reason: 'runs only on main (this is feature/x)',
+      reason: 'depends on promote, which cannot run here',
+    });
+    const onBranch = planLocally(
+      localSteps(),
+      everythingButAPerson,
+      buildContexts['push to a branch'],
+    );
+    expect(onBranch.find((verdict) => verdict.key === 'deploy-production')).toMatchObject({
+      action: 'excluded',
+      reason: 'not on feature/refund-ceiling (branches: main)',
     });
   });
 });
 
+describe('currentBuild', () => {
+  it('reads the build Buildkite describes and refuses an unknown source', () => {
+    expect(
+      currentBuild({ BUILDKITE_SOURCE: 'schedule', BUILDKITE_BRANCH: 'main', BUILDKITE_TAG: '' }),
+    ).toEqual({ source: 'schedule', branch: 'main', tag: null });
+    expect(currentBuild({ BUILDKITE_SOURCE: 'webhook', BUILDKITE_TAG: 'v1.0.0' })).toEqual({
+      source: 'webhook',
+      branch: 'v1.0.0',
+      tag: 'v1.0.0',
+    });
+    expect(() => currentBuild({ BUILDKITE_SOURCE: 'local' })).toThrow(/not one of webhook/);
+  });
+});
+
 describe('runPlan', () => {
-  it('runs each command in order, skips dependents of a failure and reports every step', async () => {
+  it('runs each command in order, stops dependents of a failure and reports every step', async () => {
     const steps = localSteps();
     const verdicts = planLocally(
       steps,
       { ...bareMachine, docker: undefined, registry: undefined },
-      'main',
+      main,
     );
     const executed: string[] = [];
     const results = await runPlan(
@@ -97,9 +132,35 @@ describe('runPlan', () => {
     expect(executed).not.toContain('scripts/build-image.sh');
     expect(results.find((result) => result.key === 'policy')).toMatchObject({ outcome: 'failed' });
     expect(results.find((result) => result.key === 'images')).toMatchObject({
-      outcome: 'skipped',
+      outcome: 'not run',
       detail: 'depends on policy, which did not pass',
     });
-    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 1 failed, 6 skipped');
+    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 3 failed, 8 skipped');
+  });
+
+  it('passes a step’s own environment to its commands and treats a soft failure as passed', async () => {
+    const steps = localSteps().map((step) =>
+      step.key === 'faults' ? { ...step, softFail: [4] as const } : step,
+    );
+    const verdicts = planLocally(steps, bareMachine, buildContexts['scheduled build']);
+    const seen: Record<string, string>[] = [];
+    const results = await runPlan(
+      verdicts,
+      steps,
+      (command, env) => {
+        seen.push({ command, ...env });
+        return Promise.resolve(
+          command === 'scripts/ci/fault-campaign.sh' && !env.FAULTS_SCALE ? 4 : 0,
+        );
+      },
+      () => undefined,
+    );
+    expect(results.find((result) => result.key === 'faults')).toMatchObject({
+      outcome: 'soft failed',
+    });
+    expect(results.find((result) => result.key === 'faults-long')).toMatchObject({
+      outcome: 'passed',
+    });
+    expect(seen).toContainEqual({ command: 'scripts/ci/fault-campaign.sh', FAULTS_SCALE: 'long' });
   });
 });

@@ -1,6 +1,6 @@
 // The rules the service image must keep. Each finding names the rule and the line, so a failing
 // `pnpm test` says what to change in the Dockerfile.
-import { SERVICE_NODE_FLAGS } from '@mastercom/service/node-flags';
+import { SERVICE_NODE_FLAGS, SERVICE_TRACING_FLAGS } from '@mastercom/service/node-flags';
 import {
   flag,
   parseDockerfile,
@@ -34,7 +34,7 @@ export const servicePolicy: DockerfilePolicy = {
   releaseCopySources: { build: ['/out', '/out/'] },
   port: 8080,
   healthPath: '/__ops/ping',
-  command: ['node', ...SERVICE_NODE_FLAGS, 'dist/main.js'],
+  command: ['node', ...SERVICE_TRACING_FLAGS, ...SERVICE_NODE_FLAGS, 'dist/main.js'],
 };
 
 const ROOT_USERS = new Set(['', 'root', '0']);

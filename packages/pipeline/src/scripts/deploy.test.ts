@@ -134,6 +134,10 @@ describe('scripts/deploy.sh', () => {
     }
     expect(fixture.requests.every((request) => request.method === 'GET')).toBe(true);
     expect(fixture.undone).toBe(false);
+    // Only now, verified, does the image become `staging`.
+    expect(fixture.docker).toEqual([
+      'buildx imagetools create --tag registry.test/mastercom-service:staging registry.test/mastercom-service:abc123',
+    ]);
   });
 
   it('undoes a rollout that does not complete and checks the previous version', async () => {
@@ -153,6 +157,7 @@ describe('scripts/deploy.sh', () => {
     ]);
     // Only the previous version was smoke-checked; the failed rollout never was.
     expect(fixture.requests.map((request) => request.path)).toContain('/api/v6/alerts');
+    expect(fixture.docker).toEqual([]);
   });
 
   it('undoes a release whose smoke check fails', async () => {
@@ -204,6 +209,51 @@ describe('scripts/deploy.sh', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('the Datadog metrics query for errors failed');
     expect(fixture.undone).toBe(true);
+  });
+
+  it('undoes a release Datadog has no traces of: no data is "cannot verify", never zero errors', async () => {
+    fixture.addOverlay('staging');
+    fixture.behaviour.datadog = () => ({ errors: null, hits: null, p95: null, p99: null });
+    const result = await fixture.run('deploy.sh', ['staging'], DATADOG);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'verify: cannot verify version abc123 in staging: Datadog has no data for trace.express.request.hits mastercom.webhook.ack_latency.95percentile mastercom.webhook.ack_latency.99percentile',
+    );
+    expect(result.stdout).not.toContain('verify: error rate');
+    expect(fixture.undone).toBe(true);
+    expect(fixture.docker).toEqual([]);
+  });
+
+  it('does not take zero traced requests, or latency without points, for a healthy release', async () => {
+    fixture.addOverlay('staging');
+    fixture.behaviour.datadog = () => ({ errors: 0, hits: 0, p95: 4, p99: null });
+    const result = await fixture.run('deploy.sh', ['staging'], DATADOG);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'Datadog has no data for trace.express.request.hits mastercom.webhook.ack_latency.99percentile',
+    );
+    expect(fixture.undone).toBe(true);
+  });
+
+  it('waits for data that is still on its way early in the window', async () => {
+    fixture.addOverlay('staging');
+    // The first poll (0 or 1 s into a 2 s window, never the final one) finds nothing yet; the
+    // later ones find the data.
+    let polls = 0;
+    fixture.behaviour.datadog = () => {
+      polls += 1;
+      return polls <= 4
+        ? { errors: null, hits: null, p95: null, p99: null }
+        : { errors: 0, hits: 800, p95: 4, p99: 9 };
+    };
+    const result = await fixture.run('deploy.sh', ['staging'], {
+      ...DATADOG,
+      VERIFY_WINDOW_SECONDS: '2',
+    });
+    expect(result.stdout).toContain('verify: no data yet for trace.express.request.hits');
+    expect(result.stdout).toContain('verify: error rate 0.00000 (0/800)');
+    expect(result.status).toBe(0);
+    expect(fixture.undone).toBe(false);
   });
 
   it('fails before touching the cluster when the SLO thresholds cannot be read', async () => {

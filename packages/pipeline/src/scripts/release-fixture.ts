@@ -34,7 +34,17 @@ export interface RecordedRequest {
 export interface FakeBehaviour {
   healthStatus?: (undone: boolean) => number;
   alertsStatus?: (undone: boolean) => number;
-  datadog?: (undone: boolean) => { errors: number; hits: number; p95: number; p99: number };
+  /** The version /health reports; none when unset. */
+  version?: (undone: boolean) => string;
+  /** Alerts persisted and outcomes sent in Datadog; `null` for no points. */
+  flow?: () => { persisted: number | null; sent: number | null };
+  /** Datadog's numbers for this version; `null` for a metric Datadog has no points of. */
+  datadog?: (undone: boolean) => {
+    errors: number | null;
+    hits: number | null;
+    p95: number | null;
+    p99: number | null;
+  };
 }
 
 export interface ScriptResult {
@@ -48,13 +58,21 @@ export interface ScriptResult {
 export class ReleaseFixture {
   readonly root = mkdtempSync(path.join(tmpdir(), 'release-'));
   readonly requests: RecordedRequest[] = [];
+  /** Bodies of the events posted to the fake Datadog. */
+  readonly events: Record<string, unknown>[] = [];
   behaviour: FakeBehaviour = {};
   #server: Server | undefined;
   #url = '';
 
   constructor() {
     mkdirSync(path.join(this.root, 'scripts', 'lib'), { recursive: true });
-    for (const script of ['deploy.sh', 'smoke.sh', 'rollback.sh', 'lib/release.sh']) {
+    for (const script of [
+      'deploy.sh',
+      'smoke.sh',
+      'rollback.sh',
+      'rollback-release.sh',
+      'lib/release.sh',
+    ]) {
       copyFileSync(repoPath('scripts', script), path.join(this.root, 'scripts', script));
     }
     // The verification window reads the thresholds from the built SLO module.
@@ -84,6 +102,43 @@ exit 0
 `,
     );
     chmodSync(path.join(this.root, 'bin', 'kubectl'), 0o755);
+    // buildkite-agent: meta-data from META_<KEY> variables, annotations and uploads recorded.
+    writeFileSync(
+      path.join(this.root, 'bin', 'buildkite-agent'),
+      `#!/usr/bin/env bash
+case "$1 $2" in
+  "meta-data get") name="META_\${3^^}"; if [ -n "\${!name+x}" ]; then printf '%s' "\${!name}"; else printf '%s' "\${5:-}"; fi ;;
+  "annotate "*) { echo "$*"; cat; } >> "${this.root}/annotations.log" ;;
+  "pipeline upload") cat >> "${this.root}/uploaded.yml" ;;
+  *) echo "$*" >> "${this.root}/agent.log" ;;
+esac
+`,
+    );
+    chmodSync(path.join(this.root, 'bin', 'buildkite-agent'), 0o755);
+    // The registry side of a release (moving an environment's tag) is recorded the same way.
+    writeFileSync(
+      path.join(this.root, 'bin', 'docker'),
+      `#!/usr/bin/env bash\necho "$*" >> "${this.root}/docker.log"\n`,
+    );
+    chmodSync(path.join(this.root, 'bin', 'docker'), 0o755);
+  }
+
+  /** What a script wrote to a file of the fixture's folder (annotations.log, ...), or ''. */
+  file(name: string): string {
+    try {
+      return readFileSync(path.join(this.root, name), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** The docker calls the scripts made, one a line. */
+  get docker(): string[] {
+    try {
+      return readFileSync(path.join(this.root, 'docker.log'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
   }
 
   /** The fake service's base URL, once started. */
@@ -132,6 +187,15 @@ spec:
   async start(): Promise<string> {
     this.#server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/api/v1/events' && req.method === 'POST') {
+        let text = '';
+        req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        req.on('end', () => {
+          this.events.push(JSON.parse(text) as Record<string, unknown>);
+          res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        });
+        return;
+      }
       const header = (name: string) => {
         const value = req.headers[name];
         return Array.isArray(value) ? value[0] : value;
@@ -151,7 +215,11 @@ spec:
         body = { status: 'ok' };
       } else if (url.pathname === '/health') {
         status = this.behaviour.healthStatus?.(undone) ?? 200;
-        body = { status: status === 200 ? 'ok' : 'unavailable' };
+        const version = this.behaviour.version?.(undone);
+        body = {
+          status: status === 200 ? 'ok' : 'unavailable',
+          ...(version === undefined ? {} : { version }),
+        };
       } else if (url.pathname === '/api/v6/alerts') {
         status =
           header('authorization') === `Bearer ${SMOKE_TOKEN}`
@@ -161,17 +229,26 @@ spec:
       } else if (url.pathname === '/api/v1/query') {
         const query = url.searchParams.get('query') ?? '';
         const numbers = this.behaviour.datadog?.(undone) ?? { errors: 0, hits: 0, p95: 0, p99: 0 };
-        const value = query.includes('request.errors')
-          ? numbers.errors
-          : query.includes('request.hits')
-            ? numbers.hits
-            : query.includes('95percentile')
-              ? numbers.p95
-              : numbers.p99;
+        const flow = this.behaviour.flow?.() ?? { persisted: null, sent: null };
+        const value = query.includes('webhook.persisted')
+          ? flow.persisted
+          : query.includes('outcomes.sent')
+            ? flow.sent
+            : query.includes('request.errors')
+              ? numbers.errors
+              : query.includes('request.hits')
+                ? numbers.hits
+                : query.includes('95percentile')
+                  ? numbers.p95
+                  : numbers.p99;
         status = header('dd-api-key') === 'dd-api' ? 200 : 403;
+        // A query with no points is answered with an empty series list, as Datadog's API
+        // reference shows for GET /api/v1/query ("Query timeseries points").
         body = {
           status: 'ok',
-          series: [{ pointlist: [[Date.now(), value]] }],
+          res_type: 'time_series',
+          query,
+          series: value === null ? [] : [{ pointlist: [[Date.now(), value]] }],
         };
       }
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

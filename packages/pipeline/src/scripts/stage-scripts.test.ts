@@ -10,7 +10,7 @@ function run(script: string, args: string[], env: Record<string, string>) {
 }
 
 describe('scripts/build-image.sh', () => {
-  it('builds the release target with commit, branch and environment tags and pushes each', () => {
+  it('builds the release target with commit and branch tags, never an environment tag, and pushes each', () => {
     const result = run('build-image.sh', ['--dry-run'], {
       IMAGE_REGISTRY: 'registry.test/payments',
       BUILDKITE_COMMIT: 'abc123',
@@ -23,12 +23,31 @@ describe('scripts/build-image.sh', () => {
     );
     expect(build).toContain('--tag registry.test/payments/mastercom-service:abc123');
     expect(build).toContain('--tag registry.test/payments/mastercom-service:feature-Fast-path');
-    expect(build).toContain('--tag registry.test/payments/mastercom-service:staging');
-    expect(pushes.slice(0, 3)).toEqual([
+    expect(build).not.toContain(':staging');
+    expect(pushes.slice(0, 2)).toEqual([
       'docker push registry.test/payments/mastercom-service:abc123',
       'docker push registry.test/payments/mastercom-service:feature-Fast-path',
-      'docker push registry.test/payments/mastercom-service:staging',
     ]);
+    expect(result.stdout).not.toMatch(/:staging|:production/);
+  });
+
+  it('adds the version tag in a version tag build, and refuses any other tag', () => {
+    const tagged = run('build-image.sh', ['--dry-run'], {
+      IMAGE_REGISTRY: 'registry.test/payments',
+      BUILDKITE_COMMIT: 'abc123',
+      BUILDKITE_BRANCH: 'v1.4.0',
+      BUILDKITE_TAG: 'v1.4.0',
+    });
+    expect(tagged.status).toBe(0);
+    expect(tagged.stdout).toContain('--tag registry.test/payments/mastercom-service:v1.4.0');
+    expect(tagged.stdout).toContain('docker push registry.test/payments/mastercom-service:v1.4.0');
+    const odd = run('build-image.sh', ['--dry-run'], {
+      IMAGE_REGISTRY: 'registry.test/payments',
+      BUILDKITE_COMMIT: 'abc123',
+      BUILDKITE_TAG: 'nightly-build',
+    });
+    expect(odd.status).toBe(1);
+    expect(odd.stderr).toContain('the tag nightly-build is not a version');
   });
 
   it('fails clearly without a registry', () => {
@@ -48,18 +67,51 @@ describe('scripts/load-gate.sh', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('pnpm turbo run build --filter=@mastercom/load...');
     expect(result.stdout).toMatch(
-      /docker run --rm .* --env BASE_URL=https:\/\/staging\.test --env LOAD_SCENARIO=load .*--env LOAD_WEBHOOK_SECRET --env LOAD_API_TOKEN grafana\/k6:\d+\.\d+\.\d+ run \/scripts\/k6\/mastercom\.js/,
+      /docker run --rm --user \d+:\d+ .* --env BASE_URL=https:\/\/staging\.test --env WEBHOOK_URL=https:\/\/staging\.test --env LOAD_SCENARIO=load .*--env LOAD_API_TOKEN --env LOAD_WEBHOOK_SECRET grafana\/k6:\d+\.\d+\.\d+ run \/scripts\/k6\/mastercom\.js/,
     );
   });
 
-  it('refuses to run without the secret and token the scenarios sign and read with', () => {
+  it('mounts the load-test client certificate read-only and sends deliveries to the webhook host', () => {
+    const cert = repoPath('package.json');
     const result = run('load-gate.sh', ['--dry-run'], {
       STAGING_URL: 'https://staging.test',
+      STAGING_WEBHOOK_URL: 'https://ethoca-webhook.staging.test',
+      LOAD_CLIENT_CERT_FILE: cert,
+      LOAD_CLIENT_KEY_FILE: cert,
       LOAD_WEBHOOK_SECRET: '',
+      LOAD_API_TOKEN: 'token',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`--volume ${cert}:/certs/client.crt:ro`);
+    expect(result.stdout).toContain('--env LOAD_CLIENT_CERT_FILE=/certs/client.crt');
+    expect(result.stdout).toContain('--env WEBHOOK_URL=https://ethoca-webhook.staging.test');
+  });
+
+  it('refuses to run without a token, or without a way to authenticate deliveries', () => {
+    const noToken = run('load-gate.sh', ['--dry-run'], {
+      STAGING_URL: 'https://staging.test',
+      LOAD_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
       LOAD_API_TOKEN: '',
     });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('LOAD_WEBHOOK_SECRET is not set');
+    expect(noToken.status).toBe(1);
+    expect(noToken.stderr).toContain('LOAD_API_TOKEN is not set');
+    const noCredential = run('load-gate.sh', ['--dry-run'], {
+      STAGING_URL: 'https://staging.test',
+      LOAD_WEBHOOK_SECRET: '',
+      LOAD_CLIENT_CERT_FILE: '',
+      LOAD_CLIENT_KEY_FILE: '',
+      LOAD_API_TOKEN: 'token',
+    });
+    expect(noCredential.status).toBe(1);
+    expect(noCredential.stderr).toContain('the webhook takes no unauthenticated delivery');
+    const halfCertificate = run('load-gate.sh', ['--dry-run'], {
+      STAGING_URL: 'https://staging.test',
+      LOAD_CLIENT_CERT_FILE: repoPath('package.json'),
+      LOAD_CLIENT_KEY_FILE: '',
+      LOAD_API_TOKEN: 'token',
+    });
+    expect(halfCertificate.status).toBe(1);
+    expect(halfCertificate.stderr).toContain('must both name readable files');
   });
 
   it('fails clearly without a staging URL', () => {

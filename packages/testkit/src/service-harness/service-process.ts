@@ -38,6 +38,13 @@ export interface ServiceProcessOptions {
   env: Readonly<Record<string, string>>;
   readyTimeoutMs?: number;
   /**
+   * Node options before the entry point, as an image's command gives them (e.g. dd-trace's
+   * `--import`); with `cwd: 'service'` the process runs in the service's package folder, where
+   * such a bare specifier resolves the way it does in the image's working directory.
+   */
+  nodeArgs?: readonly string[];
+  cwd?: 'service';
+  /**
    * Called with every line the process writes, from the first one on; for suites that must see
    * all output (a scan of every log line), since `output` keeps only the last lines.
    */
@@ -98,10 +105,15 @@ export class ServiceProcess {
       const value = process.env[name];
       if (value !== undefined) inherited[name] = value;
     }
-    const child = spawn(process.execPath, ['--enable-source-maps', main], {
-      env: { ...inherited, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', ...(options.nodeArgs ?? []), main],
+      {
+        env: { ...inherited, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(options.cwd === 'service' ? { cwd: dirname(dirname(main)) } : {}),
+      },
+    );
     const service = new ServiceProcess(options, child);
     running.add(service);
     await service.#waitUntilReady(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
