@@ -135,6 +135,30 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
     expect(pspRefundSchema.parse(await read.json()).status).toBe('SUCCEEDED');
   });
 
+  it('lets a decider choose each new refund, deferring to the marks when it has no answer', async () => {
+    const failing = createPspRefundRequest(8);
+    const deferred = createPspRefundRequest(9);
+    target.psp.markPending(deferred.transactionId);
+    const seen: string[] = [];
+    target.psp.decideStatus((request) => {
+      seen.push(request.alertId);
+      return request.alertId === failing.alertId ? 'FAILED' : undefined;
+    });
+    const refused = pspRefundSchema.parse(await (await postRefund(failing)).json());
+    expect(refused).toMatchObject({ status: 'FAILED', failureReason: expect.any(String) });
+    const pending = pspRefundSchema.parse(await (await postRefund(deferred)).json());
+    expect(pending.status).toBe('PENDING');
+    // A replay returns the refund its key names; the decider is not asked again.
+    const replayed = pspRefundSchema.parse(await (await postRefund(failing)).json());
+    expect(replayed).toEqual(refused);
+    expect(seen).toEqual([failing.alertId, deferred.alertId]);
+
+    target.psp.decideStatus();
+    const afterwards = createPspRefundRequest(10);
+    const confirmed = pspRefundSchema.parse(await (await postRefund(afterwards)).json());
+    expect(confirmed.status).toBe('SUCCEEDED');
+  });
+
   it('answers 400 problem details naming the field of an invalid request', async () => {
     const response = await postRefund(
       createPspRefundRequest(7, { amount: { value: 12.345, currencyCode: 'EUR' } }),
