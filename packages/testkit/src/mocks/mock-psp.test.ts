@@ -94,6 +94,8 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
     expect(again.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe('true');
     expect(pspRefundSchema.parse(await again.json())).toEqual(first);
     expect(target.psp.refunds.size).toBe(1);
+    expect(target.psp.refundFor(request.alertId)).toEqual(first);
+    expect(target.psp.refundFor('no-such-key')).toBeUndefined();
   });
 
   it('answers 422 when an idempotency key is reused for a different request', async () => {
@@ -131,6 +133,7 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
     const refund = pspRefundSchema.parse(await (await postRefund(request)).json());
     expect(refund.status).toBe('PENDING');
     target.psp.completeRefund(refund.refundId, 'SUCCEEDED');
+    expect(target.psp.refundFor(request.alertId)?.status).toBe('SUCCEEDED');
     const read = await fetch(`${target.baseUrl}/v1/refunds/${refund.refundId}`);
     expect(pspRefundSchema.parse(await read.json()).status).toBe('SUCCEEDED');
   });

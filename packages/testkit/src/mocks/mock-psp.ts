@@ -47,6 +47,8 @@ export interface MockPsp {
   readonly received: readonly ReceivedRequest[];
   /** refundId → refund, in creation order. */
   readonly refunds: ReadonlyMap<string, PspRefund>;
+  /** The refund an `Idempotency-Key` created, as it stands now; undefined if none. */
+  refundFor(idempotencyKey: string): PspRefund | undefined;
   readonly faults: FaultControl;
   /** Refunds of these transactions void the authorisation instead: NOT_SETTLED. */
   markUnsettled(...transactionIds: string[]): void;
@@ -226,6 +228,10 @@ export function createMockPsp(options: MockPspOptions = {}): MockPsp {
   return {
     received: core.received,
     refunds,
+    refundFor(idempotencyKey) {
+      const created = byIdempotencyKey.get(idempotencyKey);
+      return created === undefined ? undefined : refunds.get(created.refundId);
+    },
     faults: core.faults,
     handle: core.handle,
     markUnsettled(...transactionIds) {
