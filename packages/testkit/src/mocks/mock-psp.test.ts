@@ -8,7 +8,13 @@ import {
 } from '@mastercom/contracts';
 import { createPspRefundRequest } from '@mastercom/contracts/fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMockPsp, MOCK_PSP_URL, startMockPsp, type MockPsp } from './mock-psp.js';
+import {
+  createMockPsp,
+  DEFAULT_REFUND_FAILURE_REASON,
+  MOCK_PSP_URL,
+  startMockPsp,
+  type MockPsp,
+} from './mock-psp.js';
 import { startMsw } from './msw-server.js';
 
 interface Target {
@@ -148,7 +154,10 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
       return request.alertId === failing.alertId ? 'FAILED' : undefined;
     });
     const refused = pspRefundSchema.parse(await (await postRefund(failing)).json());
-    expect(refused).toMatchObject({ status: 'FAILED', failureReason: expect.any(String) });
+    expect(refused).toMatchObject({
+      status: 'FAILED',
+      failureReason: DEFAULT_REFUND_FAILURE_REASON,
+    });
     const pending = pspRefundSchema.parse(await (await postRefund(deferred)).json());
     expect(pending.status).toBe('PENDING');
     // A replay returns the refund its key names; the decider is not asked again.
