@@ -21,5 +21,13 @@ export const SIZES = {
     propertyRuns: long ? 50_000 : 10_000,
     overHttp: long ? 5_000 : 1_000,
   },
+  sharedRefunds: {
+    groups: long ? 60 : 10,
+    kills: long ? 10 : 2,
+    /** Worker processes on the one database, each SIGKILLed and restarted at random. */
+    workers: 3,
+    /** The longest wait for every alert to leave the workers' hands and reach Ethoca. */
+    settleMs: long ? 300_000 : 120_000,
+  },
   exhaustion: { slowloris: long ? 500 : 100, baselineRequests: long ? 2_000 : 400 },
 } as const;

@@ -8,7 +8,13 @@ import {
 } from '@mastercom/contracts';
 import { createPspRefundRequest } from '@mastercom/contracts/fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMockPsp, MOCK_PSP_URL, startMockPsp, type MockPsp } from './mock-psp.js';
+import {
+  createMockPsp,
+  DEFAULT_REFUND_FAILURE_REASON,
+  MOCK_PSP_URL,
+  startMockPsp,
+  type MockPsp,
+} from './mock-psp.js';
 import { startMsw } from './msw-server.js';
 
 interface Target {
@@ -94,6 +100,8 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
     expect(again.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe('true');
     expect(pspRefundSchema.parse(await again.json())).toEqual(first);
     expect(target.psp.refunds.size).toBe(1);
+    expect(target.psp.refundFor(request.alertId)).toEqual(first);
+    expect(target.psp.refundFor('no-such-key')).toBeUndefined();
   });
 
   it('answers 422 when an idempotency key is reused for a different request', async () => {
@@ -131,8 +139,36 @@ describe.each(adapters)('mock PSP over %s', (_name, start) => {
     const refund = pspRefundSchema.parse(await (await postRefund(request)).json());
     expect(refund.status).toBe('PENDING');
     target.psp.completeRefund(refund.refundId, 'SUCCEEDED');
+    expect(target.psp.refundFor(request.alertId)?.status).toBe('SUCCEEDED');
     const read = await fetch(`${target.baseUrl}/v1/refunds/${refund.refundId}`);
     expect(pspRefundSchema.parse(await read.json()).status).toBe('SUCCEEDED');
+  });
+
+  it('lets a decider choose each new refund, deferring to the marks when it has no answer', async () => {
+    const failing = createPspRefundRequest(8);
+    const deferred = createPspRefundRequest(9);
+    target.psp.markPending(deferred.transactionId);
+    const seen: string[] = [];
+    target.psp.decideStatus((request) => {
+      seen.push(request.alertId);
+      return request.alertId === failing.alertId ? 'FAILED' : undefined;
+    });
+    const refused = pspRefundSchema.parse(await (await postRefund(failing)).json());
+    expect(refused).toMatchObject({
+      status: 'FAILED',
+      failureReason: DEFAULT_REFUND_FAILURE_REASON,
+    });
+    const pending = pspRefundSchema.parse(await (await postRefund(deferred)).json());
+    expect(pending.status).toBe('PENDING');
+    // A replay returns the refund its key names; the decider is not asked again.
+    const replayed = pspRefundSchema.parse(await (await postRefund(failing)).json());
+    expect(replayed).toEqual(refused);
+    expect(seen).toEqual([failing.alertId, deferred.alertId]);
+
+    target.psp.decideStatus();
+    const afterwards = createPspRefundRequest(10);
+    const confirmed = pspRefundSchema.parse(await (await postRefund(afterwards)).json());
+    expect(confirmed.status).toBe('SUCCEEDED');
   });
 
   it('answers 400 problem details naming the field of an invalid request', async () => {

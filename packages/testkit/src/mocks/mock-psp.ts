@@ -35,6 +35,9 @@ export const MOCK_PSP_URL = 'https://psp.mock.test';
 
 export const DEFAULT_REFUND_FAILURE_REASON = 'the issuer declined the refund';
 
+/** Chooses a new refund's status from its request; undefined defers to the transaction's marks. */
+export type RefundStatusDecider = (request: PspRefundRequest) => PspRefundStatus | undefined;
+
 export interface MockPspOptions {
   /** The clock for `createdAt`. */
   now?: () => Date;
@@ -44,6 +47,8 @@ export interface MockPsp {
   readonly received: readonly ReceivedRequest[];
   /** refundId → refund, in creation order. */
   readonly refunds: ReadonlyMap<string, PspRefund>;
+  /** The refund an `Idempotency-Key` created, as it stands now; undefined if none. */
+  refundFor(idempotencyKey: string): PspRefund | undefined;
   readonly faults: FaultControl;
   /** Refunds of these transactions void the authorisation instead: NOT_SETTLED. */
   markUnsettled(...transactionIds: string[]): void;
@@ -51,6 +56,13 @@ export interface MockPsp {
   markFailing(transactionIds: Iterable<string>, reason?: string): void;
   /** Refunds of these transactions stay PENDING until `completeRefund`. */
   markPending(...transactionIds: string[]): void;
+  /**
+   * From now on `decide` chooses each new refund's status (a replay under a known idempotency key
+   * keeps the refund it names); undefined leaves it to the transaction's marks. A scenario passes a
+   * seeded choice, so refunds of one transaction can be confirmed, pending or refused alike.
+   * Without an argument the marks alone decide again.
+   */
+  decideStatus(decide?: RefundStatusDecider): void;
   /** Moves a PENDING refund to its final status, as the PSP's back office eventually does. */
   completeRefund(
     refundId: string,
@@ -89,26 +101,29 @@ export function createMockPsp(options: MockPspOptions = {}): MockPsp {
   const unsettled = new Set<string>();
   const failing = new Map<string, string>();
   const pending = new Set<string>();
+  let decider: RefundStatusDecider | undefined;
   let sequence = 0;
 
   function createRefund(request: PspRefundRequest): PspRefund {
     sequence += 1;
     const refundId = `re_mock_${String(sequence).padStart(8, '0')}`;
-    const failureReason = failing.get(request.transactionId);
-    const status: PspRefundStatus = unsettled.has(request.transactionId)
-      ? 'NOT_SETTLED'
-      : failureReason !== undefined
-        ? 'FAILED'
-        : pending.has(request.transactionId)
-          ? 'PENDING'
-          : 'SUCCEEDED';
+    const failureReason = failing.get(request.transactionId) ?? DEFAULT_REFUND_FAILURE_REASON;
+    const status: PspRefundStatus =
+      decider?.(request) ??
+      (unsettled.has(request.transactionId)
+        ? 'NOT_SETTLED'
+        : failing.has(request.transactionId)
+          ? 'FAILED'
+          : pending.has(request.transactionId)
+            ? 'PENDING'
+            : 'SUCCEEDED');
     const refund: PspRefund = {
       refundId,
       status,
       transactionId: request.transactionId,
       amount: { value: request.amount.value, currencyCode: request.amount.currencyCode },
       createdAt: now().toISOString(),
-      ...(status === 'FAILED' && failureReason !== undefined ? { failureReason } : {}),
+      ...(status === 'FAILED' ? { failureReason } : {}),
     };
     refunds.set(refundId, refund);
     return refund;
@@ -213,6 +228,10 @@ export function createMockPsp(options: MockPspOptions = {}): MockPsp {
   return {
     received: core.received,
     refunds,
+    refundFor(idempotencyKey) {
+      const created = byIdempotencyKey.get(idempotencyKey);
+      return created === undefined ? undefined : refunds.get(created.refundId);
+    },
     faults: core.faults,
     handle: core.handle,
     markUnsettled(...transactionIds) {
@@ -223,6 +242,9 @@ export function createMockPsp(options: MockPspOptions = {}): MockPsp {
     },
     markPending(...transactionIds) {
       for (const id of transactionIds) pending.add(id);
+    },
+    decideStatus(decide) {
+      decider = decide;
     },
     completeRefund(refundId, status, failureReason = DEFAULT_REFUND_FAILURE_REASON) {
       const refund = refunds.get(refundId);
@@ -244,6 +266,7 @@ export function createMockPsp(options: MockPspOptions = {}): MockPsp {
       unsettled.clear();
       failing.clear();
       pending.clear();
+      decider = undefined;
       sequence = 0;
     },
     mswHandlers(baseUrl = MOCK_PSP_URL) {
