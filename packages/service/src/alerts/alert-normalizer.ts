@@ -6,7 +6,7 @@ import {
   type LocalTimestamp,
 } from '@mastercom/contracts';
 import type { AlertToStore } from './alert-ingest.js';
-import { maskCardNumbersDeep, maskCardNumbersInText } from './card-redaction.js';
+import { maskCardNumbersDeep, maskCardNumbersInText } from '../platform/card-masking.js';
 
 /**
  * Turns a validated alert into what is stored. The card number is reduced to BIN + last 4 here,

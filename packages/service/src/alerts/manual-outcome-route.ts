@@ -6,9 +6,10 @@ import {
   type AlertOutcome,
   type ManualOutcomeResponse,
 } from '@mastercom/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { transition } from '../processing/alert-state-machine.js';
 
@@ -26,7 +27,7 @@ export function manualOutcomeRouter(deps: {
   router.post(
     '/api/v6/alerts/:alertId/outcome',
     deps.requireToken,
-    express.json({ limit: '16kb' }),
+    jsonBody({ limit: '16kb' }),
     async (req, res) => {
       const alertId = String(req.params.alertId);
       const parsed = manualOutcomeRequestSchema.safeParse(req.body);

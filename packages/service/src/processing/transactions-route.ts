@@ -3,9 +3,10 @@ import {
   transactionImportRequestSchema,
   type TransactionImportResponse,
 } from '@mastercom/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { upsertTransactions } from './merchant-ledger.js';
 
@@ -18,7 +19,7 @@ export function transactionsRouter(deps: {
   router.post(
     '/api/v6/transactions',
     deps.requireToken,
-    express.json({ limit: '2mb' }),
+    jsonBody({ limit: '2mb' }),
     async (req, res) => {
       const parsed = transactionImportRequestSchema.safeParse(req.body);
       if (!parsed.success) {
