@@ -8,6 +8,7 @@ import {
   WebhookStats,
   type DatabaseHandle,
   type Logger,
+  type MastercomSettings,
   type Metrics,
   type WebhookSettings,
 } from '@mastercom/service';
@@ -49,6 +50,8 @@ export interface TestAppOptions {
    * it to put a fault proxy in between. Assertions always read the database directly.
    */
   appDatabaseUrl?: (url: string) => string | Promise<string>;
+  /** Mastercom for the case and document routes; without it they answer 503 as unconfigured. */
+  mastercom?: MastercomSettings;
 }
 
 export interface TestApp {
@@ -116,6 +119,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       version: 'webhook-tests',
       stats,
       healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? 2000,
+      ...(options.mastercom === undefined ? {} : { mastercom: options.mastercom }),
     };
     build = (overrides = {}) =>
       createApp({
