@@ -140,6 +140,7 @@ function uuidSpans(text: string): { start: number; end: number }[] {
  * again until nothing is found, so digits left visible next to a mask never form a card number.
  */
 export function maskCardNumbersInText(text: string): string {
+  if (!hasDigits(text, CARD_NUMBER_MIN_DIGITS)) return text;
   let masked = text;
   for (let spans = mergedSpans(masked); spans.length > 0; spans = mergedSpans(masked)) {
     let next = '';

@@ -69,6 +69,15 @@ describe('parseJsonMaskingCards', () => {
     ]);
   });
 
+  it('masks card numbers that JSON escapes hide from the raw text', () => {
+    const escaped = String.raw`{"a":"4111\n1111\t1111\r1111","b":"\u0034111111111111111","\u0035555555555554444":1}`;
+    expect(parseJsonMaskingCards(encode(escaped))).toEqual({
+      a: '411111******1111',
+      b: '411111******1111',
+      '555555******4444': 1,
+    });
+  });
+
   it('leaves numbers, strings and keys without card numbers as they are', () => {
     const body = '{"amount":149.99,"big":12345678901234567890123,"id":"74123456789012345678901"}';
     expect(parseJsonMaskingCards(encode(body))).toEqual(JSON.parse(body));

@@ -62,6 +62,9 @@ function maskingReviver(this: unknown, _key: string, value: unknown, context?: R
   if (typeof value === 'number') return maskNumberText(context?.source ?? String(value), value);
   if (typeof value === 'string') return maskCardNumbersInText(value);
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    // Almost no key holds a card number; look before building a new object.
+    const keys = Object.keys(value);
+    if (keys.every((key) => maskCardNumbersInText(key) === key)) return value;
     return maskKeys(value, (item) => item);
   }
   return value;
@@ -97,11 +100,24 @@ export function parseJsonMaskingCards(raw: Uint8Array): unknown {
     throw new JsonSyntaxError('not valid UTF-8', undefined);
   }
   try {
-    return JSON.parse(text, maskingReviver) as unknown;
+    return JSON.parse(text, mayHoldCardNumber(text) ? maskingReviver : undefined) as unknown;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw describeSyntaxError(error, text);
   }
+}
+
+/**
+ * False only when no string, key or number of the JSON text can hold a card number, so the
+ * (several times slower) masking reviver can be skipped. Every token of JSON text is bounded by
+ * characters that are neither digits nor separators (quotes, commas, colons, brackets), so the
+ * text holds each token's digit runs exactly as the parsed value does, and a text in which the
+ * finder sees no card number has none in any value. Escapes break that: `\n` or `\u0034` decode
+ * to a separator or a digit the raw text does not show, so a text with one always takes the
+ * reviver.
+ */
+function mayHoldCardNumber(text: string): boolean {
+  return /\\[nrtbfu]/.test(text) || findCardNumbers(text).length > 0;
 }
 
 /**
