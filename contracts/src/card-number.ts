@@ -158,7 +158,7 @@ export function maskCardNumbersInText(text: string): string {
 function mergedSpans(text: string): CardNumberSpan[] {
   const merged: { start: number; end: number }[] = [];
   for (const span of findCardNumberSpans(text)) {
-    const last = merged.at(-1);
+    const last = merged[merged.length - 1];
     if (last !== undefined && span.start < last.end) last.end = Math.max(last.end, span.end);
     else merged.push({ start: span.start, end: span.end });
   }
