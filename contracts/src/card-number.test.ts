@@ -85,6 +85,13 @@ describe('findCardNumbers', () => {
     expect(findCardNumbers('1a2b3c4d5e6f7g8h9i0j1k2l3m4')).toEqual([]);
   });
 
+  it('ignores zero-padded counters, which pass Luhn but are no card number', () => {
+    expect(luhnValid('000000000000000')).toBe(true);
+    expect(findCardNumbers('KMFZ1AB2CW000000000000000')).toEqual([]);
+    expect(findCardNumbers('0411 1111 1111 1111')).toEqual([]);
+    expect(findCardNumbers('0 4111 1111 1111 1111')).toEqual(['4111111111111111']);
+  });
+
   it('ignores masked numbers, Luhn failures, short runs and long ARNs', () => {
     const text = '545454******5454 5555555555554445 123456789012 74123456789012345678901';
     expect(findCardNumbers(text)).toEqual([]);

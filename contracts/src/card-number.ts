@@ -58,8 +58,8 @@ interface DigitGroup {
  * Every written card number in `text`, in order of position; spans may overlap when two windows
  * of one run both pass (the masker merges them), but none lies inside another.
  *
- * A card number is 13–19 digits that pass Luhn. People write it grouped, so digit groups joined
- * by separators (see SEPARATOR) form one run, and every window of whole consecutive groups of a
+ * A card number is 13–19 digits that pass Luhn and do not start with 0. People write it grouped,
+ * so digit groups joined by separators (see SEPARATOR) form one run, and every window of whole consecutive groups of a
  * run is checked: `ref 12 4111 1111 1111 1111 99` finds the card. A group is never cut, so a slice
  * of a longer unbroken run (a 23-digit ARN) is never reported. A UUID holding a hex letter is an
  * identifier, never a card: its digits are skipped, or random request ids would be reported about
@@ -115,6 +115,10 @@ export function findCardNumbers(text: string): string[] {
 /** Adds each window of whole consecutive groups of `run` that is a card number. */
 function collectWindows(text: string, run: readonly DigitGroup[], found: CardNumberSpan[]): void {
   for (let first = 0; first < run.length; first += 1) {
+    // A card number's first digit is its major industry identifier (ISO/IEC 7812-1), and no
+    // network issues cards under 0; zero-padded counters (`000000000000000` passes Luhn) are
+    // everywhere in ids and must not be taken for cards.
+    if (run[first]?.digits.startsWith('0') !== false) continue;
     let digits = '';
     for (let last = first; last < run.length; last += 1) {
       digits += run[last]?.digits ?? '';
