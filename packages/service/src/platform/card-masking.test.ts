@@ -78,6 +78,15 @@ describe('parseJsonMaskingCards', () => {
     });
   });
 
+  it('masks numbers only when asked to leave strings and keys to the caller', () => {
+    const body = `{"claimId":"4111111111111111","pan":6212345678900000003,"4242424242424242":1}`;
+    expect(parseJsonMaskingCards(encode(body), { strings: false })).toEqual({
+      claimId: '4111111111111111',
+      pan: maskDigits('6212345678900000003'),
+      '4242424242424242': 1,
+    });
+  });
+
   it('leaves numbers, strings and keys without card numbers as they are', () => {
     const body = '{"amount":149.99,"big":12345678901234567890123,"id":"74123456789012345678901"}';
     expect(parseJsonMaskingCards(encode(body))).toEqual(JSON.parse(body));

@@ -70,6 +70,18 @@ function maskingReviver(this: unknown, _key: string, value: unknown, context?: R
   return value;
 }
 
+/** The reviver above for numbers only. */
+function numberMaskingReviver(
+  this: unknown,
+  _key: string,
+  value: unknown,
+  context?: ReviverContext,
+) {
+  return typeof value === 'number'
+    ? maskNumberText(context?.source ?? String(value), value)
+    : value;
+}
+
 /** A JSON text refused: what is wrong and where, never a byte of the text itself. */
 export class JsonSyntaxError extends Error {
   /** Byte offset of the first byte that is wrong, when the parser can say. */
@@ -91,7 +103,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * BIN + last 4 before anything else sees the value. Errors name the problem and the byte offset
  * and never quote the input, which may be a card number.
  */
-export function parseJsonMaskingCards(raw: Uint8Array): unknown {
+export function parseJsonMaskingCards(
+  raw: Uint8Array,
+  options: {
+    /**
+     * False to mask card numbers in numbers only, leaving strings and keys as sent: for answers
+     * whose string ids must stay exact (Mastercom's), where the caller masks what it keeps.
+     */
+    strings?: boolean;
+  } = {},
+): unknown {
   if (raw.length === 0) throw new JsonSyntaxError('empty', undefined);
   let text: string;
   try {
@@ -100,7 +121,8 @@ export function parseJsonMaskingCards(raw: Uint8Array): unknown {
     throw new JsonSyntaxError('not valid UTF-8', undefined);
   }
   try {
-    return JSON.parse(text, mayHoldCardNumber(text) ? maskingReviver : undefined) as unknown;
+    const reviver = options.strings === false ? numberMaskingReviver : maskingReviver;
+    return JSON.parse(text, mayHoldCardNumber(text) ? reviver : undefined) as unknown;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw describeSyntaxError(error, text);
