@@ -130,6 +130,27 @@ describe('maskCardNumbersInText', () => {
     expect(maskCardNumbersInText('2026-12-04T23:13:59.123Z')).toBe('2026-12-04T23:13:59.123Z');
   });
 
+  it('leaves nothing the finder reports, whatever digits and separators it is given (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9 ./_-]{0,300}$/), (text) => {
+        expect(findCardNumbers(maskCardNumbersInText(text))).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('stays linear on hostile text: a quarter megabyte of digit groups and of UUIDs', () => {
+    const groups = '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 '.repeat(4_096);
+    const uuids = '41111111-1111-4111-a111-111111111111 '.repeat(7_000);
+    const started = performance.now();
+    const masked = maskCardNumbersInText(groups);
+    expect(masked.startsWith('411111*')).toBe(true);
+    expect(findCardNumbers(masked)).toEqual([]);
+    expect(findCardNumbers(uuids)).toEqual([]);
+    // Quadratic work on either would take minutes; linear takes well under a second.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   it('masks any corpus number with any separators anywhere in any text (property)', () => {
     const card = fc.constantFrom(...CARD_NUMBER_CORPUS.map((entry) => entry.number));
     const separator = fc.constantFrom(...SEPARATORS);

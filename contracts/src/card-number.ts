@@ -54,57 +54,32 @@ interface DigitGroup {
   digits: string;
 }
 
+/** Digit groups joined by separators only: where a written card number can be. */
+interface DigitRun {
+  start: number;
+  end: number;
+  groups: DigitGroup[];
+}
+
+/** Most groups a window can span: each group has at least one digit. */
+const MAX_GROUPS_PER_WINDOW = CARD_NUMBER_MAX_DIGITS;
+
 /**
  * Every written card number in `text`, in order of position; spans may overlap when two windows
- * of one run both pass (the masker merges them), but none lies inside another.
+ * of one run both pass, but none lies inside another.
  *
  * A card number is 13–19 digits that pass Luhn and do not start with 0. People write it grouped,
- * so digit groups joined by separators (see SEPARATOR) form one run, and every window of whole consecutive groups of a
- * run is checked: `ref 12 4111 1111 1111 1111 99` finds the card. A group is never cut, so a slice
- * of a longer unbroken run (a 23-digit ARN) is never reported. A UUID holding a hex letter is an
- * identifier, never a card: its digits are skipped, or random request ids would be reported about
- * once in a few hundred.
+ * so digit groups joined by separators (see SEPARATOR) form one run, and every window of whole
+ * consecutive groups of a run is checked: `ref 12 4111 1111 1111 1111 99` finds the card. A group
+ * is never cut, so a slice of a longer unbroken run (a 23-digit ARN) is never reported. A UUID
+ * holding a hex letter is an identifier, never a card: its digits are skipped, or random request
+ * ids would be reported about once in a few hundred. Linear in the length of `text`.
  */
 export function findCardNumberSpans(text: string): CardNumberSpan[] {
   // Most strings scanned (every field and key of every alert) hold fewer digits than the shortest
   // card number; counting them is far cheaper than the matching below.
   if (!hasDigits(text, CARD_NUMBER_MIN_DIGITS)) return [];
-  const identifiers = uuidSpans(text);
-  const found: CardNumberSpan[] = [];
-  let run: DigitGroup[] = [];
-  let previousEnd = -1;
-  for (const match of text.matchAll(/\d+/g)) {
-    const start = match.index;
-    const group = { start, end: start + match[0].length, digits: match[0] };
-    if (identifiers.some((span) => start >= span.start && start < span.end)) {
-      collectWindows(text, run, found);
-      run = [];
-      previousEnd = -1;
-      continue;
-    }
-    const joined = previousEnd >= 0 && SEPARATOR.test(text.slice(previousEnd, start));
-    if (!joined) {
-      collectWindows(text, run, found);
-      run = [];
-    }
-    run.push(group);
-    previousEnd = group.end;
-  }
-  collectWindows(text, run, found);
-  // A window inside a longer card-number window (`6 2 1 2 3 … 3` holds a shorter valid one) is
-  // part of that number, not a number of its own.
-  return found
-    .filter(
-      (span) =>
-        !found.some(
-          (other) =>
-            other !== span &&
-            other.start <= span.start &&
-            other.end >= span.end &&
-            other.digits.length > span.digits.length,
-        ),
-    )
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  return digitRuns(text).flatMap(cardWindows);
 }
 
 /** The digits of every card number written in `text` (see findCardNumberSpans), in order. */
@@ -112,22 +87,69 @@ export function findCardNumbers(text: string): string[] {
   return findCardNumberSpans(text).map((span) => span.digits);
 }
 
-/** Adds each window of whole consecutive groups of `run` that is a card number. */
-function collectWindows(text: string, run: readonly DigitGroup[], found: CardNumberSpan[]): void {
-  for (let first = 0; first < run.length; first += 1) {
+/** The runs of digit groups in `text`, UUIDs left out, in order of position. */
+function digitRuns(text: string): DigitRun[] {
+  const identifiers = uuidSpans(text);
+  let identifier = 0;
+  const runs: DigitRun[] = [];
+  let run: DigitRun | undefined;
+  for (const match of text.matchAll(/\d+/g)) {
+    const start = match.index;
+    const group = { start, end: start + match[0].length, digits: match[0] };
+    while ((identifiers[identifier]?.end ?? Infinity) <= start) identifier += 1;
+    if ((identifiers[identifier]?.start ?? Infinity) <= start) {
+      run = undefined;
+      continue;
+    }
+    if (run !== undefined && SEPARATOR.test(text.slice(run.end, start))) {
+      run.groups.push(group);
+      run.end = group.end;
+    } else {
+      run = { start, end: group.end, groups: [group] };
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
+/**
+ * Each window of whole consecutive groups of `run` that is a card number and lies inside no
+ * longer one (`6 2 1 2 3 … 3` holds a shorter valid window, which is part of the number).
+ */
+function cardWindows(run: DigitRun): CardNumberSpan[] {
+  const { groups } = run;
+  const windows: { first: number; last: number; digits: string }[] = [];
+  for (let first = 0; first < groups.length; first += 1) {
     // A card number's first digit is its major industry identifier (ISO/IEC 7812-1), and no
     // network issues cards under 0; zero-padded counters (`000000000000000` passes Luhn) are
     // everywhere in ids and must not be taken for cards.
-    if (run[first]?.digits.startsWith('0') !== false) continue;
+    if (groups[first]?.digits.startsWith('0') !== false) continue;
     let digits = '';
-    for (let last = first; last < run.length; last += 1) {
-      digits += run[last]?.digits ?? '';
+    for (let last = first; last < groups.length; last += 1) {
+      digits += groups[last]?.digits ?? '';
       if (digits.length > CARD_NUMBER_MAX_DIGITS) break;
       if (digits.length >= CARD_NUMBER_MIN_DIGITS && luhnValid(digits)) {
-        found.push({ start: run[first]?.start ?? 0, end: run[last]?.end ?? 0, digits });
+        windows.push({ first, last, digits });
       }
     }
   }
+  // Windows come ordered by first group, then last; one that holds another starts at most
+  // MAX_GROUPS_PER_WINDOW groups before it, so only those few are compared.
+  return windows
+    .filter((window, index) => {
+      for (let j = index - 1; j >= 0; j -= 1) {
+        const other = windows[j];
+        if (other === undefined || other.first < window.first - MAX_GROUPS_PER_WINDOW) break;
+        if (other.last >= window.last) return false;
+      }
+      const next = windows[index + 1];
+      return !(next?.first === window.first && next.last > window.last);
+    })
+    .map((window) => ({
+      start: groups[window.first]?.start ?? run.start,
+      end: groups[window.last]?.end ?? run.end,
+      digits: window.digits,
+    }));
 }
 
 /** The UUIDs in `text` that hold at least one hex letter; an all-digit one is digits like any. */
@@ -139,37 +161,22 @@ function uuidSpans(text: string): { start: number; end: number }[] {
 }
 
 /**
- * Replaces every card number written in `text` (any grouping, see findCardNumberSpans) with its
- * BIN and last four (`maskDigits`). Overlapping finds are masked as one, and the result is checked
- * again until nothing is found, so digits left visible next to a mask never form a card number.
+ * Replaces every run of digit groups that holds a card number (any grouping, see
+ * findCardNumberSpans) with the BIN and last four of the run (`maskDigits`), separators dropped.
+ * The whole run goes, not just the card's window: digits left visible beside a mask could form a
+ * card number with their neighbours, while a masked run leaves at most 6 and 4 digits, each next
+ * to a `*`. For the usual run that is just the card, that is the card's BIN and last four.
  */
 export function maskCardNumbersInText(text: string): string {
   if (!hasDigits(text, CARD_NUMBER_MIN_DIGITS)) return text;
-  let masked = text;
-  for (let spans = mergedSpans(masked); spans.length > 0; spans = mergedSpans(masked)) {
-    let next = '';
-    let from = 0;
-    for (const span of spans) {
-      next += masked.slice(from, span.start) + maskDigits(span.digits);
-      from = span.end;
-    }
-    masked = next + masked.slice(from);
+  let masked = '';
+  let from = 0;
+  for (const run of digitRuns(text)) {
+    if (cardWindows(run).length === 0) continue;
+    masked += text.slice(from, run.start) + maskDigits(run.groups.map((g) => g.digits).join(''));
+    from = run.end;
   }
-  return masked;
-}
-
-/** Card-number spans with overlapping ones merged; `digits` are all the digits of the merge. */
-function mergedSpans(text: string): CardNumberSpan[] {
-  const merged: { start: number; end: number }[] = [];
-  for (const span of findCardNumberSpans(text)) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && span.start < last.end) last.end = Math.max(last.end, span.end);
-    else merged.push({ start: span.start, end: span.end });
-  }
-  return merged.map((span) => ({
-    ...span,
-    digits: text.slice(span.start, span.end).replace(/\D/g, ''),
-  }));
+  return from === 0 && masked === '' ? text : masked + text.slice(from);
 }
 
 /**

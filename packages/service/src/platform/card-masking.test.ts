@@ -65,7 +65,8 @@ describe('parseJsonMaskingCards', () => {
     }
     expect(parseJsonMaskingCards(encode('[6212345678900000003e0, 4111111111111111.0]'))).toEqual([
       `${maskDigits('6212345678900000003')}e0`,
-      `${maskDigits('4111111111111111')}.0`,
+      // A fraction part is a digit group of the same run, and the whole run is masked.
+      maskDigits('41111111111111110'),
     ]);
   });
 
