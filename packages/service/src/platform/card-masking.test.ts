@@ -190,7 +190,7 @@ describe('parseJsonMaskingCards', () => {
           }
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 600 },
     );
   });
 });
