@@ -69,7 +69,9 @@ export const ethocaAlertSchema = z
         .string()
         .min(1)
         .max(64)
-        .regex(/^[A-Za-z0-9]+$/, 'must contain only letters and digits'),
+        // `*` is the service's own mask: a card number typed into the reference is masked to BIN +
+        // last 4 when the delivery is parsed, before validation, and must not cost the alert.
+        .regex(/^[A-Za-z0-9*]+$/, 'must contain only letters and digits'),
     ).meta({ description: 'ARN, usually 23 digits; only present for settled transactions' }),
     transactionTimestamp: localTimestampSchema,
     merchantDescriptor: z.string().min(1).max(50),

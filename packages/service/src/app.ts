@@ -25,6 +25,7 @@ import type { Database } from './platform/database-schema.js';
 import type { Logger } from './platform/logger.js';
 import type { Metrics } from './platform/metrics.js';
 import { sendProblem } from './platform/problem-details.js';
+import { maskRequestUrl } from './platform/mask-request-url.js';
 import { requestId } from './platform/request-id.js';
 import type { Lifecycle } from './platform/shutdown.js';
 
@@ -73,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
   // Liveness first and outside logging: probes every few seconds would drown the log.
   app.use(pingRouter());
   app.use(helmet());
+  // Before the access log, so a card number in a path or query is never logged or routed on.
+  app.use(maskRequestUrl());
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -155,8 +158,10 @@ export function createApp(deps: AppDeps): Express {
     sendProblem(res, 404, 'Not found', 'no such route');
   });
   const lastResort: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    // Body parsers report a client's mistake (malformed JSON, too large) as an exposable 4xx.
-    const clientError = error as { status?: unknown; expose?: unknown; message?: unknown };
+    // Body parsers report a client's mistake (too large, aborted, a bad encoding) as an exposable
+    // 4xx. Their messages may quote what was sent (an encoding name, bytes of the body), so the
+    // answer says what kind of mistake it was in words of our own.
+    const clientError = error as { status?: unknown; expose?: unknown; type?: unknown };
     if (
       typeof clientError.status === 'number' &&
       clientError.status >= 400 &&
@@ -167,7 +172,7 @@ export function createApp(deps: AppDeps): Express {
         res,
         clientError.status,
         clientError.status === 413 ? 'Payload too large' : 'Bad request',
-        String(clientError.message),
+        bodyErrorDetail(clientError.type),
       );
       return;
     }
@@ -195,4 +200,22 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use(lastResort);
   return app;
+}
+
+/** What a body-parser error type means, without the parser's message. */
+function bodyErrorDetail(type: unknown): string {
+  switch (type) {
+    case 'entity.too.large':
+      return 'body: larger than this route accepts';
+    case 'encoding.unsupported':
+      return 'content-encoding: not supported; send gzip, deflate, br or identity';
+    case 'charset.unsupported':
+      return 'content-type: charset not supported; send UTF-8';
+    case 'request.aborted':
+      return 'body: the request was aborted while it was read';
+    case 'request.size.invalid':
+      return 'body: shorter or longer than its Content-Length';
+    default:
+      return 'body: could not be read';
+  }
 }

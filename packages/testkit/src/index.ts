@@ -48,3 +48,5 @@ export * from './service-harness/service-process.js';
 export * from './service-harness/wait.js';
 // One POST over node:http, for the senders of the fault campaign and the bench.
 export * from './http/post-once.js';
+// The "no full card number anywhere" scan of a database and a log, shared by the suites.
+export * from './card-data/card-number-scan.js';

@@ -6,12 +6,10 @@ import {
   type LocalTimestamp,
 } from '@mastercom/contracts';
 import type { AlertToStore } from './alert-ingest.js';
-import { maskCardNumbersDeep, maskCardNumbersInText } from './card-redaction.js';
 
 /**
- * Turns a validated alert into what is stored. The card number is reduced to BIN + last 4 here,
- * before the alert goes anywhere else, and any other card number hidden in the payload (unknown
- * fields included) is masked too.
+ * Turns a validated alert, parsed from a delivery with every card number masked, into what is
+ * stored. The cardNumber field is reduced to BIN + last 4 here whether or not it passes Luhn.
  */
 export function normalizeAlert(alert: EthocaAlert): AlertToStore {
   const card = alertCard(alert);
@@ -24,16 +22,13 @@ export function normalizeAlert(alert: EthocaAlert): AlertToStore {
     chargebackAmount: alert.chargebackAmount
       ? { value: alert.chargebackAmount.value, currencyCode: alert.chargebackAmount.currencyCode }
       : null,
-    // Free-text fields that get their own column are masked like the payload: a descriptor or
-    // reference is typed by people, and a card number typed into one must not be stored.
-    acquirerReferenceNumber:
-      alert.acquirerReferenceNumber == null
-        ? null
-        : maskCardNumbersInText(alert.acquirerReferenceNumber),
-    merchantDescriptor: maskCardNumbersInText(alert.merchantDescriptor),
+    // Every card number in the delivery, these free-text fields included, was masked when the
+    // body was parsed (parseJsonMaskingCards); only the cardNumber field is reduced here.
+    acquirerReferenceNumber: alert.acquirerReferenceNumber ?? null,
+    merchantDescriptor: alert.merchantDescriptor,
     alertTimestamp: localTimestamp(alert.alertTimestamp, 'alertTimestamp'),
     transactionTimestamp: localTimestamp(alert.transactionTimestamp, 'transactionTimestamp'),
-    payload: maskCardNumbersDeep(redactAlert(alert)) as Record<string, unknown>,
+    payload: redactAlert(alert),
   };
 }
 

@@ -7,9 +7,10 @@ import {
   type AlertOutcome,
   type ManualOutcomeResponse,
 } from '@mastercom/contracts';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { alertAmount } from '../processing/alert-amount.js';
 import { transition } from '../processing/alert-state-machine.js';
@@ -45,7 +46,7 @@ export function manualOutcomeRouter(deps: {
   router.post(
     '/api/v6/alerts/:alertId/outcome',
     deps.access('agent'),
-    express.json({ limit: '16kb' }),
+    jsonBody({ limit: '16kb' }),
     async (req, res) => {
       const alertId = String(req.params.alertId);
       const parsed = manualOutcomeRequestSchema.safeParse(req.body);

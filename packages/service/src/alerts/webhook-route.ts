@@ -14,6 +14,7 @@ import {
 } from '@mastercom/contracts';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import * as z from 'zod';
+import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/card-masking.js';
 import { isTransientDatabaseError } from '../platform/database-errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -272,7 +273,8 @@ export type ParsedDelivery =
     };
 
 /**
- * The route's whole parse path after authentication: strict UTF-8 JSON, depth, delivery shape,
+ * The route's whole parse path after authentication: strict UTF-8 JSON with every card number
+ * masked (a full `cardNumber` keeps its BIN and last 4, which is all that is stored), depth, delivery shape,
  * alert count, per-alert validation and normalisation. Pure and synchronous, so the hostile-input
  * campaign can run it tens of thousands of times without HTTP in between.
  */
@@ -425,23 +427,12 @@ function hasAnyMode(options: DeliveryAuthOptions): boolean {
   );
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-/** Strict UTF-8 (invalid bytes are an error, not U+FFFD) and a BOM tolerated, per RFC 8259. */
+/** The service's one JSON parser (strict UTF-8, card numbers masked), as a result. */
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
-  if (raw.length === 0) return { ok: false, reason: 'body: empty' };
-  let text: string;
   try {
-    text = utf8.decode(raw);
-  } catch {
-    return { ok: false, reason: 'body: not valid UTF-8' };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseJsonMaskingCards(raw) };
   } catch (error) {
-    return {
-      ok: false,
-      reason: `body: not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'})`,
-    };
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { ok: false, reason: `body: ${error.message}` };
   }
 }

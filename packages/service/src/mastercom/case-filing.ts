@@ -5,11 +5,13 @@
 import { randomInt } from 'node:crypto';
 import {
   caseCreateRequestSchema,
+  luhnCheckDigit,
   type CaseAction,
   type CaseStatus,
   type CreateCaseRequest,
 } from '@mastercom/contracts';
 import type { z } from 'zod';
+import { maskCardNumbersDeep, maskDigits } from '../platform/card-masking.js';
 
 /**
  * A fresh customer filing number: 15 random digits, the most Mastercom takes. It travels with the
@@ -17,7 +19,22 @@ import type { z } from 'zod';
  * was lost is recognised.
  */
 export function newCustomerFilingNumber(): string {
-  return `${String(randomInt(0, 10_000_000)).padStart(7, '0')}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+  const payload = `${String(randomInt(0, 10_000_000)).padStart(7, '0')}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  // Never Luhn-valid: a 15-digit number that passed would be taken for a card number and masked
+  // wherever it is stored or logged, and the filing could no longer be found by it.
+  const last = (Number(luhnCheckDigit(payload)) + 1 + randomInt(0, 9)) % 10;
+  return `${payload}${String(last)}`;
+}
+
+/**
+ * The filing as it may be kept: `primaryAccountNum` reduced to BIN + last 4 (whether or not it
+ * passes Luhn) and every other card number masked. The full request went to Mastercom only.
+ */
+export function withoutFullCardNumber<T extends CreateCaseRequest>(request: T): T {
+  const masked = maskCardNumbersDeep(request) as T;
+  return request.primaryAccountNum === undefined
+    ? masked
+    : { ...masked, primaryAccountNum: maskDigits(request.primaryAccountNum) };
 }
 
 /** Validates a filing request and gives it a filing number unless the caller chose one. */

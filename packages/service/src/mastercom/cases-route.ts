@@ -3,12 +3,13 @@ import {
   caseListQuerySchema,
   problemFieldErrors,
 } from '@mastercom/contracts';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonBody } from '../platform/json-body.js';
 import type { Logger } from '../platform/logger.js';
 import { sendProblem } from '../platform/problem-details.js';
-import { prepareFiling, statusAfterAction } from './case-filing.js';
+import { prepareFiling, statusAfterAction, withoutFullCardNumber } from './case-filing.js';
 import {
   findCase,
   findCaseByFilingNumber,
@@ -69,9 +70,16 @@ export function casesRouter(deps: MastercomApiDeps): Router {
   router.post(
     '/api/v6/cases',
     deps.access('agent'),
-    express.json({ limit: CASE_BODY_LIMIT }),
+    jsonBody({ limit: CASE_BODY_LIMIT, inFlight: ['primaryAccountNum'] }),
     async (req, res) => {
-      const prepared = prepareFiling(req.body);
+      // The body was parsed with every card number masked; a filing by card number needs the
+      // full number once, in flight to Mastercom, and it is kept nowhere.
+      const inFlight = (res.locals.inFlight ?? {}) as Record<string, string>;
+      const prepared = prepareFiling(
+        inFlight.primaryAccountNum === undefined
+          ? req.body
+          : { ...(req.body as object), primaryAccountNum: inFlight.primaryAccountNum },
+      );
       if (!prepared.ok) {
         sendProblem(
           res,
@@ -112,7 +120,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
         sendMastercomFailure(res, error);
         return;
       }
-      await recordFiledCase(db, { ...created, request, ...links });
+      await recordFiledCase(db, { ...created, request: withoutFullCardNumber(request), ...links });
       req.log.info(
         {
           caseId: created.caseId,
@@ -129,7 +137,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
   router.put(
     '/api/v6/cases/:caseId',
     deps.access('agent'),
-    express.json({ limit: CASE_BODY_LIMIT }),
+    jsonBody({ limit: CASE_BODY_LIMIT }),
     async (req, res) => {
       const caseId = String(req.params.caseId);
       const parsed = caseActionRequestSchema.safeParse(req.body);

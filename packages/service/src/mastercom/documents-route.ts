@@ -7,9 +7,11 @@ import {
   problemFieldErrors,
   type StoredDocument,
 } from '@mastercom/contracts';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Selectable } from 'kysely';
 import type { MastercomDocumentsTable } from '../platform/database-schema.js';
+import { maskCardNumbersInText } from '../platform/card-masking.js';
+import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
 import type { MastercomApiDeps } from './cases-route.js';
 import { detectContentType, mastercomFilename } from './document-content.js';
@@ -87,11 +89,13 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
       ]);
       return undefined;
     }
+    // A multipart form is not JSON, so its file name and memo are masked here: both are kept and
+    // sent on to Mastercom.
     return {
       target: caseId === undefined ? { chargebackId: chargebackId ?? '' } : { caseId },
-      filename: form.file.filename,
+      filename: maskCardNumbersInText(form.file.filename),
       content: form.file.content,
-      memo,
+      memo: memo === undefined ? undefined : maskCardNumbersInText(memo),
     };
   }
 
@@ -211,7 +215,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
       if (!contentLengthTooLarge(req, res)) next();
     },
     // Parses JSON bodies only; a multipart body passes through unread, for busboy.
-    express.json({ limit: '24mb' }),
+    jsonBody({ limit: '24mb' }),
     async (req, res) => {
       const caseId = String(req.params.caseId);
       if (req.is('multipart/form-data')) {
@@ -342,7 +346,7 @@ export function documentsRouter(deps: MastercomApiDeps): Router {
   router.post(
     '/api/v6/documents/:documentId/submit',
     deps.access('agent'),
-    express.json({ limit: '64kb' }),
+    jsonBody({ limit: '64kb' }),
     async (req, res) => {
       const documentId = String(req.params.documentId);
       const parsed = documentSubmitRequestSchema.safeParse(req.body);

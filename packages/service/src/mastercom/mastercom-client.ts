@@ -34,6 +34,7 @@ import {
   type UpdateChargebackRequest,
 } from '@mastercom/contracts';
 import type { z } from 'zod';
+import { parseJsonMaskingCards } from '../platform/card-masking.js';
 import type { Logger } from '../platform/logger.js';
 import type { MastercardSigner } from '../platform/mastercard-signing.js';
 import { parseRetryAfter, retryDelayMs } from '../outcomes/retry-backoff.js';
@@ -362,7 +363,9 @@ export class MastercomClient {
     this.#options.logger.debug(log, 'Mastercom answered');
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // A card number sent as a JSON number is masked by its source text before it can become a
+      // different double; strings are masked by whoever keeps them (ids must stay exact).
+      json = parseJsonMaskingCards(new TextEncoder().encode(text), { strings: false });
     } catch {
       json = undefined;
     }

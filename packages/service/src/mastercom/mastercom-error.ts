@@ -1,4 +1,5 @@
 import { parseMastercomErrors, type MastercomErrorItem } from '@mastercom/contracts';
+import { maskCardNumbersDeep } from '../platform/card-masking.js';
 
 /**
  * How a Mastercom call failed:
@@ -43,7 +44,11 @@ export class MastercomError extends Error {
   readonly outcomeUnknown: boolean;
 
   constructor(init: MastercomErrorInit) {
-    const errors = init.errors ?? [];
+    // Mastercom's descriptions may quote what was sent, a card number included; what is kept,
+    // logged or answered is masked.
+    const errors = (init.errors ?? []).map(
+      (item) => maskCardNumbersDeep(item) as MastercomErrorItem,
+    );
     const first = errors[0];
     const reasonCode =
       first?.reasonCode ??

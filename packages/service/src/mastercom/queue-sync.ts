@@ -17,6 +17,7 @@ import {
   type ClaimSummary,
 } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
+import { maskCardNumbersDeep } from '../platform/card-masking.js';
 import type { Database } from '../platform/database-schema.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -218,9 +219,17 @@ export class MastercomQueueSync {
   }
 
   async #storeClaim(
-    claim: ClaimSummary,
-    chargebacks: readonly ChargebackDetails[],
+    received: ClaimSummary,
+    receivedChargebacks: readonly ChargebackDetails[],
   ): Promise<{ newClaim: boolean; newChargebacks: number; linked: boolean }> {
+    // Claims carry the cardholder's primaryAccountNum and free text; only masked copies are kept.
+    // Mastercom's ids stay as sent: they are keys for the calls that follow.
+    const claim = { ...(maskCardNumbersDeep(received) as ClaimSummary), claimId: received.claimId };
+    const chargebacks = receivedChargebacks.map((chargeback) => ({
+      ...(maskCardNumbersDeep(chargeback) as ChargebackDetails),
+      chargebackId: chargeback.chargebackId,
+      claimId: chargeback.claimId,
+    }));
     const outcome = await this.#deps.db.transaction().execute(async (trx) => {
       const claimRow = {
         queue_name: claim.queueName ?? null,

@@ -5,6 +5,7 @@ import {
   outcomeResponseSchema,
   type AlertOutcome,
 } from '@mastercom/contracts';
+import { maskCardNumbersDeep, maskCardNumbersInText } from '../platform/card-masking.js';
 import type { MastercardSigner } from '../platform/mastercard-signing.js';
 import type { AlertOutcomeResult, OutcomeSender, SendResult } from './outcome-sender.js';
 import { parseRetryAfter } from './retry-backoff.js';
@@ -26,8 +27,12 @@ export class EthocaOutcomeClient implements OutcomeSender {
   }
 
   async send(outcomes: readonly AlertOutcome[]): Promise<SendResult> {
-    // Validated before sending: an invalid outcome is our bug and must not reach Ethoca.
-    const request = outcomeRequestSchema.parse({ outcomes });
+    // Validated before sending: an invalid outcome is our bug and must not reach Ethoca. An
+    // agent's comments were masked when they arrived; masking again here keeps the rule at the
+    // door even for an outcome written some other way.
+    const request = outcomeRequestSchema.parse({
+      outcomes: outcomes.map((outcome) => maskCardNumbersDeep(outcome)),
+    });
     const body = JSON.stringify(request);
     const authorization = this.options.signer.sign({ method: 'POST', url: this.#url, body });
     const response = await fetch(this.#url, {
@@ -81,7 +86,10 @@ export class EthocaOutcomeClient implements OutcomeSender {
 function describeErrors(text: string): string {
   const envelope = ethocaErrorEnvelopeSchema.safeParse(safeJson(text));
   if (!envelope.success) return '';
-  return `: ${envelope.data.Errors.Error.map((error) => `${error.ReasonCode} ${error.Description}`).join('; ')}`;
+  // Ethoca's descriptions may quote what was sent; they are kept and logged as the reason.
+  return maskCardNumbersInText(
+    `: ${envelope.data.Errors.Error.map((error) => `${error.ReasonCode} ${error.Description}`).join('; ')}`,
+  );
 }
 
 function safeJson(text: string): unknown {

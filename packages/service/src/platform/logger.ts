@@ -1,4 +1,6 @@
+import { findCardNumbers } from '@mastercom/contracts';
 import { pino, type Logger } from 'pino';
+import { maskCardNumbersInText, parseJsonMaskingCards } from './card-masking.js';
 
 /**
  * Paths pino removes before a line is written. Card fields are masked before they reach a log
@@ -34,6 +36,9 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The last net under every log line: whatever a log call was given, a card number in the
+      // line leaves as BIN + last 4 (see maskCardNumbersInLogLine).
+      hooks: { streamWrite: maskCardNumbersInLogLine },
     },
     destination,
   );
@@ -49,6 +54,22 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
  */
 export function stdoutDestination(): pino.DestinationStream {
   return pino.destination({ dest: 1, sync: false, minLength: 0 });
+}
+
+/**
+ * A serialised log line with every card number masked. Data is masked where it enters, so this
+ * finds nothing on almost every line and returns it untouched after one scan. A line that does
+ * hold one is parsed, masked value by value (keys, strings, and escaped separators such as `\n`
+ * decoded) and serialised again, so it stays valid JSON; text that is not JSON is masked as text.
+ */
+export function maskCardNumbersInLogLine(line: string): string {
+  const decoded = line.includes('\\') ? line.replaceAll(/\\[nrtbf]/g, ' ') : line;
+  if (findCardNumbers(decoded).length === 0) return line;
+  try {
+    return `${JSON.stringify(parseJsonMaskingCards(new TextEncoder().encode(line)))}\n`;
+  } catch {
+    return maskCardNumbersInText(decoded);
+  }
 }
 
 export type { Logger };

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { maskCardNumbersInText } from './card-masking.js';
 
 export interface FieldProblem {
   field: string;
@@ -23,8 +24,17 @@ export function sendProblem(
       type: `https://mastercom-service.dev/problems/${title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}`,
       title,
       status,
-      detail,
-      instance: res.req.originalUrl,
-      ...(errors && errors.length > 0 ? { errors } : {}),
+      // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
+      // it leaves the service.
+      detail: maskCardNumbersInText(detail),
+      instance: maskCardNumbersInText(res.req.originalUrl),
+      ...(errors && errors.length > 0
+        ? {
+            errors: errors.map((error) => ({
+              field: maskCardNumbersInText(error.field),
+              message: maskCardNumbersInText(error.message),
+            })),
+          }
+        : {}),
     });
 }

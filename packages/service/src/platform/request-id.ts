@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { findCardNumbers } from '@mastercom/contracts';
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -9,7 +10,11 @@ const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID();
+  // An id holding a card number would be logged and echoed: a fresh one is made instead.
+  const id =
+    typeof given === 'string' && ACCEPTABLE.test(given) && findCardNumbers(given).length === 0
+      ? given
+      : randomUUID();
   res.setHeader('x-request-id', id);
   return id;
 }

@@ -3,9 +3,10 @@ import {
   transactionImportRequestSchema,
   type TransactionImportResponse,
 } from '@mastercom/contracts';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
+import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
 import { LedgerImportConflictError, upsertTransactions } from './ledger-import.js';
 import type { Access } from '../access/require-role.js';
@@ -20,7 +21,7 @@ export function transactionsRouter(deps: {
   router.post(
     '/api/v6/transactions',
     deps.access('ledger'),
-    express.json({ limit: '2mb' }),
+    jsonBody({ limit: '2mb' }),
     async (req, res) => {
       const parsed = transactionImportRequestSchema.safeParse(req.body);
       if (!parsed.success) {

@@ -37,6 +37,8 @@ export interface ProcessingOptions {
   refundCeilings?: Record<string, number>;
   /** 0 unless given: unmatched alerts are answered NOT_FOUND at once. */
   unmatchedHoldMs?: number;
+  /** More msw handlers on the same server, e.g. the mock Mastercom's. */
+  extraHandlers?: Parameters<typeof startMsw>[0];
 }
 
 export interface Processing {
@@ -67,7 +69,11 @@ export function useProcessing(t: TestApp, options: ProcessingOptions = {}): Proc
   let msw: MswServer | undefined;
 
   beforeAll(() => {
-    msw = startMsw([...psp.mswHandlers(PSP_URL), ...ethoca.mswHandlers(ETHOCA_URL)]);
+    msw = startMsw([
+      ...psp.mswHandlers(PSP_URL),
+      ...ethoca.mswHandlers(ETHOCA_URL),
+      ...(options.extraHandlers ?? []),
+    ]);
   });
   afterEach(() => {
     psp.faults.clear();

@@ -9,6 +9,7 @@ import {
   type ApiToken,
   type DatabaseHandle,
   type Logger,
+  type MastercomSettings,
   type Metrics,
   type Role,
   type WebhookSettings,
@@ -62,6 +63,8 @@ export interface TestAppOptions {
    * it to put a fault proxy in between. Assertions always read the database directly.
    */
   appDatabaseUrl?: (url: string) => string | Promise<string>;
+  /** Mastercom for the case and document routes; without it they answer 503 as unconfigured. */
+  mastercom?: MastercomSettings;
 }
 
 export interface TestApp {
@@ -129,6 +132,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       version: 'webhook-tests',
       stats,
       healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? 2000,
+      ...(options.mastercom === undefined ? {} : { mastercom: options.mastercom }),
     };
     build = (overrides = {}) =>
       createApp({
