@@ -26,6 +26,12 @@ describe('parseApiTokens', () => {
       ],
     });
   });
+
+  it('refuses the same token twice, whatever the roles', () => {
+    expect(parseApiTokens([`read:${long('t')}`, `admin:${long('t')}`], false).problems).toEqual([
+      'entry 2 repeats an earlier token; give each token one role',
+    ]);
+  });
 });
 
 describe('roles', () => {

@@ -50,6 +50,11 @@ export function parseApiTokens(
       );
       return;
     }
+    // One token, one role: the same secret twice would make its role depend on the order.
+    if (tokens.some((known) => known.token === token)) {
+      problems.push(`${where} repeats an earlier token; give each token one role`);
+      return;
+    }
     tokens.push({ role, token });
   });
   return { tokens, problems };
