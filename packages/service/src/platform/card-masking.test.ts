@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   JsonSyntaxError,
+  nestingDepth,
   maskCardNumbersDeep,
   maskDigits,
   parseJsonMaskingCards,
@@ -54,6 +55,18 @@ describe('maskCardNumbersDeep', () => {
 });
 
 describe('parseJsonMaskingCards', () => {
+  it('refuses a deeply nested body that needs masking instead of overflowing the stack', () => {
+    const deep = `${'['.repeat(50_000)}"4111 1111 1111 1111"${']'.repeat(50_000)}`;
+    expect(() => parseJsonMaskingCards(encode(deep))).toThrow(
+      new JsonSyntaxError('not accepted: nests deeper than 256 levels', undefined),
+    );
+    // Brackets inside strings are text, not nesting; without a card number no reviver runs.
+    expect(nestingDepth('{"a":"[[[[\\"}')).toBe(1);
+    expect(
+      parseJsonMaskingCards(encode(`${'['.repeat(50_000)}${']'.repeat(50_000)}`)),
+    ).toBeDefined();
+  });
+
   it('masks a card number sent as a JSON number above 2^53 by its source text', () => {
     for (const { number } of CARD_NUMBER_CORPUS) {
       const parsed = parseJsonMaskingCards(encode(`{"pan":${number},"deep":[[{"n":-${number}}]]}`));

@@ -120,13 +120,47 @@ export function parseJsonMaskingCards(
   } catch {
     throw new JsonSyntaxError('not valid UTF-8', undefined);
   }
+  const masking = mayHoldCardNumber(text);
+  // V8 walks a reviver recursively, so a deeply nested body would overflow the stack there (plain
+  // JSON.parse does not); no message this service takes nests anywhere near this deep.
+  if (masking && nestingDepth(text) > MAX_MASKED_JSON_DEPTH) {
+    throw new JsonSyntaxError(
+      `not accepted: nests deeper than ${String(MAX_MASKED_JSON_DEPTH)} levels`,
+      undefined,
+    );
+  }
   try {
     const reviver = options.strings === false ? numberMaskingReviver : maskingReviver;
-    return JSON.parse(text, mayHoldCardNumber(text) ? reviver : undefined) as unknown;
+    return JSON.parse(text, masking ? reviver : undefined) as unknown;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw describeSyntaxError(error, text);
   }
+}
+
+/** Deeper than any message the service takes; see `parseJsonMaskingCards`. */
+export const MAX_MASKED_JSON_DEPTH = 256;
+
+/** The deepest nesting of objects and arrays in JSON text, in one pass that skips strings. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i += 1;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 /**
