@@ -85,7 +85,11 @@ export async function startTestPostgres(
     outcomes.set('testcontainers', `not tried (left out by ${leftOut})`);
   } else {
     const labels = containerLabelsFromEnv(env);
-    const probe = await probeContainerRuntime(options.runtimeProbeTimeoutMs ?? 3_000, env);
+    // A runtime that is the only provider allowed (the container stage) is expected to answer, so
+    // it gets longer: on a loaded two-core machine podman's socket took more than 3 s. Among
+    // several providers a short probe keeps a laptop without a runtime fast.
+    const probeTimeoutMs = options.runtimeProbeTimeoutMs ?? (allowed.size === 1 ? 15_000 : 3_000);
+    const probe = await probeContainerRuntime(probeTimeoutMs, env);
     if (probe.available) {
       try {
         const server = await startContainerServer({
