@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
 import { jsonBody } from '../platform/json-body.js';
 import { sendProblem } from '../platform/problem-details.js';
-import { alertAmount } from '../processing/alert-amount.js';
+import { alertAmount, alertTypeOf } from '../processing/alert-decision-input.js';
 import { transition } from '../processing/alert-state-machine.js';
 import type { Access } from '../access/require-role.js';
 
@@ -74,7 +74,7 @@ export function manualOutcomeRouter(deps: {
           .forUpdate()
           .executeTakeFirst();
         if (alert === undefined) return { status: 404 as const };
-        const type = alert.alert_type === 'CONFIRMEDFRAUD' ? 'CONFIRMEDFRAUD' : 'CUSTOMERDISPUTE';
+        const type = alertTypeOf(alert);
         if (!outcomesForAlertType(type).includes(request.outcome)) {
           return {
             status: 400 as const,

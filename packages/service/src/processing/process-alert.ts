@@ -10,7 +10,7 @@ import {
   type MatchableAlert,
   type MerchantLedger,
 } from './merchant-ledger.js';
-import { alertAmount } from './alert-amount.js';
+import { alertAmount, alertTypeOf } from './alert-decision-input.js';
 import {
   RefundNotConfirmedError,
   type RefundGateway,
@@ -322,8 +322,4 @@ export async function loadAlerts(
     .where('alert_id', 'in', [...alertIds])
     .execute();
   return new Map(rows.map((row) => [row.alert_id, row]));
-}
-
-function alertTypeOf(alert: AlertRow): 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE' {
-  return alert.alert_type === 'CONFIRMEDFRAUD' ? 'CONFIRMEDFRAUD' : 'CUSTOMERDISPUTE';
 }

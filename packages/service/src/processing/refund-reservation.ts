@@ -1,7 +1,7 @@
 import { minorUnitsToDecimal, toMinorUnits, type MinorMoney } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database-schema.js';
-import { alertAmount } from './alert-amount.js';
+import { alertAmount, alertTypeOf } from './alert-decision-input.js';
 import { transition } from './alert-state-machine.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
 import { LEDGER_SELECT, toLedger, type LedgerTransaction } from './merchant-ledger.js';
@@ -210,8 +210,4 @@ export function availableMinor(transaction: LedgerTransaction): number {
 
 function decimal(minor: number, transaction: LedgerTransaction): string {
   return minorUnitsToDecimal(minor, transaction.currencyCode);
-}
-
-function alertTypeOf(alert: AlertRow): 'CONFIRMEDFRAUD' | 'CUSTOMERDISPUTE' {
-  return alert.alert_type === 'CONFIRMEDFRAUD' ? 'CONFIRMEDFRAUD' : 'CUSTOMERDISPUTE';
 }

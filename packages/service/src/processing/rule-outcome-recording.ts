@@ -8,7 +8,7 @@ import {
   illegalTransitionFrom,
 } from './alert-state-machine.js';
 import { minorUnitsToDecimal } from '@mastercom/contracts';
-import { alertAmount } from './alert-amount.js';
+import { alertAmount } from './alert-decision-input.js';
 import type { Decision } from './decision-rules.js';
 import { buildOutcome } from './outcome-builder.js';
 import type { RefundResult } from './refund-gateway.js';
