@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the service's release image and pushes it to IMAGE_REGISTRY with the commit's tag
-# (immutable; what the deploy steps run), the branch's (the latest build of that branch) and, in a
-# tag build (BUILDKITE_TAG vMAJOR.MINOR.PATCH), the version's. It never pushes `staging` or
+# Builds the service's release image, smoke-tests it (scripts/smoke-image.sh: /health and one
+# alert's round trip against PostgreSQL and the mocks) and only then pushes it to IMAGE_REGISTRY
+# with the commit's tag (immutable; what the deploy steps run), the branch's (the latest build of
+# that branch) and, in a tag build (BUILDKITE_TAG vMAJOR.MINOR.PATCH), the version's. It never pushes `staging` or
 # `production`: scripts/deploy.sh moves those only after it verified the release there.
 #
 #   IMAGE_REGISTRY=registry.example.com/payments scripts/build-image.sh [--dry-run]
@@ -54,6 +55,8 @@ fi
 tag_args=()
 for tag in "${tags[@]}"; do tag_args+=(--tag "$image:$tag"); done
 run docker build --target release "${build_args[@]}" "${tag_args[@]}" .
+# An image that fails its smoke test is never pushed, so no deploy step can find it.
+run scripts/smoke-image.sh "$image:$commit"
 for tag in "${tags[@]}"; do
   run docker push "$image:$tag"
 done

@@ -29,7 +29,7 @@ export interface DockerfilePolicy {
 }
 
 export const servicePolicy: DockerfilePolicy = {
-  stages: ['base', 'deps', 'test', 'build', 'release'],
+  stages: ['base', 'deps', 'build', 'release'],
   baseImageArg: 'NODE_IMAGE',
   releaseCopySources: { build: ['/out', '/out/'] },
   port: 8080,

@@ -10,20 +10,22 @@ function run(script: string, args: string[], env: Record<string, string>) {
 }
 
 describe('scripts/build-image.sh', () => {
-  it('builds the release target with commit and branch tags, never an environment tag, and pushes each', () => {
+  it('builds the release target with commit and branch tags, smoke-tests it, then pushes each tag', () => {
     const result = run('build-image.sh', ['--dry-run'], {
       IMAGE_REGISTRY: 'registry.test/payments',
       BUILDKITE_COMMIT: 'abc123',
       BUILDKITE_BRANCH: 'feature/Fast path',
     });
     expect(result.status).toBe(0);
-    const [build, ...pushes] = result.stdout.trim().split('\n');
+    const [build, smoke, ...pushes] = result.stdout.trim().split('\n');
     expect(build).toContain(
       'docker build --target release --build-arg REVISION=abc123 --build-arg VERSION=',
     );
     expect(build).toContain('--tag registry.test/payments/mastercom-service:abc123');
     expect(build).toContain('--tag registry.test/payments/mastercom-service:feature-Fast-path');
     expect(build).not.toContain(':staging');
+    // Nothing is pushed before the image passed its smoke test.
+    expect(smoke).toBe('scripts/smoke-image.sh registry.test/payments/mastercom-service:abc123');
     expect(pushes.slice(0, 2)).toEqual([
       'docker push registry.test/payments/mastercom-service:abc123',
       'docker push registry.test/payments/mastercom-service:feature-Fast-path',
