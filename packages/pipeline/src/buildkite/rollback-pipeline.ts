@@ -58,14 +58,27 @@ export function rollbackPipelineData() {
   };
 }
 
-/** The step the plan uploads for the chosen environment. */
-export function rollbackStep(environment: RollbackEnvironment) {
+/** A rollback decided by a script rather than a person: the revision to return to, and why. */
+export interface RollbackPreset {
+  readonly revision: string;
+  readonly reason: string;
+}
+
+/**
+ * The step the plan uploads for the chosen environment. Without a preset the step reads the input
+ * step's revision and reason from the build's meta-data; with one (the nightly image scan) they
+ * travel in its environment, which scripts/rollback-release.sh reads first.
+ */
+export function rollbackStep(environment: RollbackEnvironment, preset?: RollbackPreset) {
   return {
     steps: [
       {
         label: `:rewind: Roll back ${environment} and verify`,
         key: `rollback-${environment}`,
         agents: { queue: 'deploy' },
+        ...(preset === undefined
+          ? {}
+          : { env: { ROLLBACK_REVISION: preset.revision, ROLLBACK_REASON: preset.reason } }),
         // Undo, then the checks after it (health, error rate, latency, alerts still acknowledged,
         // outcomes still sent) and the status update (annotation and Datadog event).
         command: `scripts/rollback-release.sh ${environment}`,

@@ -7,6 +7,7 @@ import {
   chmodSync,
   copyFileSync,
   cpSync,
+  symlinkSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -71,6 +72,8 @@ export class ReleaseFixture {
       'smoke.sh',
       'rollback.sh',
       'rollback-release.sh',
+      'scan-deployed.sh',
+      'scan-image.sh',
       'lib/release.sh',
     ]) {
       copyFileSync(repoPath('scripts', script), path.join(this.root, 'scripts', script));
@@ -98,6 +101,7 @@ if [ "$1 $2" = "rollout history" ] && [ -n "\${MISSING_REVISION:-}" ]; then
   case " $* " in *" --revision $MISSING_REVISION "*) exit 1 ;; esac
 fi
 if [ "$1 $2" = "rollout undo" ]; then touch "${this.root}/undone"; fi
+if [ "$1 $2" = "get replicasets" ]; then cat "${this.root}/replicasets.json"; fi
 exit 0
 `,
     );
@@ -121,6 +125,59 @@ esac
       `#!/usr/bin/env bash\necho "$*" >> "${this.root}/docker.log"\n`,
     );
     chmodSync(path.join(this.root, 'bin', 'docker'), 0o755);
+    // The scripts' CLIs run from the pipeline package as built for this test run (linked, so its
+    // dependencies resolve); the scripts' own `pnpm turbo run build` is recorded, not run.
+    mkdirSync(path.join(this.root, 'packages'));
+    symlinkSync(repoPath('packages', 'pipeline'), path.join(this.root, 'packages', 'pipeline'));
+    writeFileSync(
+      path.join(this.root, 'bin', 'pnpm'),
+      `#!/usr/bin/env bash\necho "$*" >> "${this.root}/pnpm.log"\n`,
+    );
+    chmodSync(path.join(this.root, 'bin', 'pnpm'), 0o755);
+    // trivy: a report in Trivy's JSON form, with one fixable CRITICAL finding for the images
+    // listed in vulnerable-images, none for the others.
+    writeFileSync(
+      path.join(this.root, 'bin', 'trivy'),
+      `#!/usr/bin/env bash
+echo "$*" >> "${this.root}/trivy.log"
+while [ $# -gt 1 ]; do
+  if [ "$1" = --output ]; then output=$2; fi
+  shift
+done
+image=$1
+if grep -qxF "$image" "${this.root}/vulnerable-images" 2>/dev/null; then
+  vulnerabilities='[{"VulnerabilityID":"CVE-2026-0001","PkgName":"openssl","InstalledVersion":"3.0.1","FixedVersion":"3.0.2","Severity":"CRITICAL"}]'
+else
+  vulnerabilities='[]'
+fi
+printf '{"SchemaVersion":2,"ArtifactName":"%s","Results":[{"Target":"%s (debian 12)","Vulnerabilities":%s}]}' "$image" "$image" "$vulnerabilities" > "$output"
+`,
+    );
+    chmodSync(path.join(this.root, 'bin', 'trivy'), 0o755);
+  }
+
+  /**
+   * The ReplicaSets `kubectl get replicasets` answers with: one per revision of the Deployment
+   * `mastercom-service` (addOverlay's), owned by it and running `image`.
+   */
+  setRevisions(revisions: readonly { revision: number; image: string }[]): void {
+    const items = revisions.map(({ revision, image }) => ({
+      metadata: {
+        name: `mastercom-service-${String(revision)}`,
+        annotations: { 'deployment.kubernetes.io/revision': String(revision) },
+        ownerReferences: [{ kind: 'Deployment', name: 'mastercom-service' }],
+      },
+      spec: { template: { spec: { containers: [{ name: 'service', image }] } } },
+    }));
+    writeFileSync(
+      path.join(this.root, 'replicasets.json'),
+      JSON.stringify({ kind: 'List', items }),
+    );
+  }
+
+  /** Images the fake trivy finds a fixable critical vulnerability in. */
+  markVulnerable(...images: string[]): void {
+    writeFileSync(path.join(this.root, 'vulnerable-images'), images.map((i) => `${i}\n`).join(''));
   }
 
   /** What a script wrote to a file of the fixture's folder (annotations.log, ...), or ''. */

@@ -1,6 +1,9 @@
 // The rollback pipeline's step (scripts/rollback-release.sh) against the release fixture: a
 // recording kubectl, a fake service and a fake Datadog on 127.0.0.1, a recording buildkite-agent.
+import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pipelineSchemaErrors } from '../buildkite/pipeline-schema.js';
+import { STAGING_GROUP } from '../buildkite/pipeline.js';
 import { ReleaseFixture } from './release-fixture.js';
 
 let fixture: ReleaseFixture;
@@ -89,5 +92,35 @@ describe('scripts/rollback-release.sh', () => {
     expect(badRevision.stderr).toContain('the revision must be a positive number');
     expect([...noReason.kubectl, ...badRevision.kubectl]).toEqual([]);
     expect(fixture.events).toEqual([]);
+  });
+
+  it('--upload adds the rollback step for the environment the person chose', async () => {
+    const result = await fixture.run('rollback-release.sh', ['--upload'], {
+      ...ENV,
+      META_ENVIRONMENT: 'staging',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const uploaded = parse(fixture.file('uploaded.yml')) as { steps: Record<string, unknown>[] };
+    expect(pipelineSchemaErrors(uploaded)).toEqual([]);
+    expect(uploaded.steps).toHaveLength(1);
+    expect(uploaded.steps[0]).toMatchObject({
+      key: 'rollback-staging',
+      command: 'scripts/rollback-release.sh staging',
+      concurrency_group: STAGING_GROUP,
+    });
+    // The person's revision and reason stay in the meta-data; nothing presets them.
+    expect(uploaded.steps[0]).not.toHaveProperty('env');
+    expect(result.kubectl).toEqual([]);
+  });
+
+  it('--upload uploads nothing for an environment that is not one', async () => {
+    const result = await fixture.run('rollback-release.sh', ['--upload'], {
+      ...ENV,
+      META_ENVIRONMENT: 'qa',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('the environment must be staging or production, not qa');
+    expect(fixture.file('uploaded.yml')).toBe('');
   });
 });
