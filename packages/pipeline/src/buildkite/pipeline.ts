@@ -254,7 +254,9 @@ export function definePipeline(): PipelineDefinition {
       // A nightly scheduled build proves the commit (the long suites) and ships nothing.
       if: conditions.buildsImage,
       agents: { queue: 'docker' },
-      command: 'scripts/build-image.sh',
+      // Build, smoke-test (PostgreSQL and the mocks from the test kit, hence the install), push.
+      command: [INSTALL, 'scripts/build-image.sh'],
+      plugins: [pnpmStoreCache, turboCache],
       retry: retryLostAgents,
       timeout_in_minutes: 30,
     },
@@ -337,6 +339,27 @@ export function definePipeline(): PipelineDefinition {
         timeout_in_minutes: profile === 'soak' ? 150 : 45,
       },
       ['docker', 'staging'],
+    );
+  }
+  for (const environment of ['production', 'staging'] as const) {
+    add(
+      {
+        label: `:shield: Scan ${environment}'s image (nightly)`,
+        key: `scan-deployed-${environment}`,
+        // Advisories appear daily against images that passed at build time. A running image with
+        // a fixable critical vulnerability uploads the rollback pipeline's step for the newest
+        // earlier revision that scans clean (it takes the environment's turn itself), and fails.
+        if: conditions.nightly,
+        depends_on: [],
+        // kubectl reads the revisions; Trivy on these agents pulls the images from the registry.
+        agents: { queue: 'deploy' },
+        command: [INSTALL, `scripts/scan-deployed.sh ${environment}`],
+        plugins: [pnpmStoreCache],
+        artifact_paths: ['reports/security/trivy-*.json'],
+        retry: retryLostAgents,
+        timeout_in_minutes: 30,
+      },
+      ['cluster', 'registry'],
     );
   }
   add(

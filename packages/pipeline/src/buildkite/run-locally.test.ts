@@ -135,7 +135,7 @@ describe('runPlan', () => {
       outcome: 'not run',
       detail: 'depends on policy, which did not pass',
     });
-    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 3 failed, 8 skipped');
+    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 3 failed, 10 skipped');
   });
 
   it('passes a step’s own environment to its commands and treats a soft failure as passed', async () => {
@@ -162,5 +162,78 @@ describe('runPlan', () => {
       outcome: 'passed',
     });
     expect(seen).toContainEqual({ command: 'scripts/ci/fault-campaign.sh', FAULTS_SCALE: 'long' });
+  });
+});
+
+describe('runPlan with Turbo run summaries', () => {
+  const summary = (tasks: [string, 'HIT' | 'MISS', boolean][]) =>
+    JSON.stringify({
+      tasks: tasks.map(([taskId, status, cache]) => ({
+        taskId,
+        cache: { status },
+        resolvedTaskDefinition: { cache },
+      })),
+    });
+  const steps = localSteps();
+  const verdicts = planLocally(steps, bareMachine, main);
+
+  async function run(expectCached: boolean, written: Record<string, string>) {
+    let files: string[] = [];
+    const envs: Record<string, string>[] = [];
+    const results = await runPlan(
+      verdicts,
+      steps,
+      (command, env) => {
+        envs.push({ ...env });
+        // Each gate's command writes the summary the test chose for its step.
+        const step = verdicts.find(
+          (verdict) => verdict.action === 'run' && verdict.commands.at(-1) === command,
+        );
+        const text = step === undefined ? undefined : written[step.key];
+        if (text !== undefined) files = [...files, text];
+        return Promise.resolve(0);
+      },
+      () => undefined,
+      {
+        expectCached,
+        summaries: {
+          mark: () => new Set(files.map(String)),
+          since: (marked) => files.filter((text) => !marked.has(text)),
+        },
+      },
+    );
+    return { results, envs };
+  }
+
+  it('asks Turbo for summaries and reports what each step replayed', async () => {
+    const { results, envs } = await run(false, {
+      unit: summary([
+        ['@mastercom/service#test', 'HIT', true],
+        ['@mastercom/contracts#test', 'MISS', true],
+      ]),
+    });
+    expect(envs.every((env) => env.TURBO_RUN_SUMMARY === 'true')).toBe(true);
+    expect(results.find((result) => result.key === 'unit')).toMatchObject({
+      outcome: 'passed',
+      cache: { hits: 1, ran: ['@mastercom/contracts#test'], uncacheable: [] },
+    });
+  });
+
+  it('with expectCached, fails a step that ran a cacheable task, not one with only cache: false tasks', async () => {
+    const { results } = await run(true, {
+      unit: summary([['@mastercom/contracts#test', 'MISS', true]]),
+      security: summary([
+        ['//#security', 'HIT', true],
+        ['//#security:audit', 'MISS', false],
+      ]),
+      webhook: summary([['@mastercom/webhook-tests#test', 'HIT', true]]),
+    });
+    const outcome = (key: string) => results.find((result) => result.key === key);
+    expect(outcome('unit')).toMatchObject({ outcome: 'failed' });
+    expect(outcome('unit')?.detail).toContain(
+      '0 of 1 cacheable tasks replayed; ran @mastercom/contracts#test (expected every cacheable task from the cache)',
+    );
+    expect(outcome('security')).toMatchObject({ outcome: 'passed' });
+    expect(outcome('webhook')).toMatchObject({ outcome: 'passed' });
   });
 });

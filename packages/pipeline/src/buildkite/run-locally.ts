@@ -8,6 +8,7 @@ import { repoRoot } from '../repository.js';
 import type { BuildContext, BuildSource } from './build-context.js';
 import { definePipeline, pipelineData, type Need, type PipelineData } from './pipeline.js';
 import { inclusion, type ScheduledStep } from './scheduling.js';
+import { describeStepCache, stepCache, summaryWatcher, type StepCache } from './turbo-cache.js';
 
 export interface LocalStep extends ScheduledStep {
   readonly label: string;
@@ -184,7 +185,22 @@ export interface StepResult {
   readonly label: string;
   readonly outcome: 'passed' | 'soft failed' | 'failed' | 'not run' | 'skipped' | 'excluded';
   readonly detail: string;
+  /** What Turbo replayed from its cache in the step, when run summaries were watched. */
+  readonly cache?: StepCache;
 }
+
+export interface CacheOptions {
+  /** Where Turbo writes its run summaries (.turbo/runs of the checkout). */
+  readonly summaries: ReturnType<typeof summaryWatcher>;
+  /**
+   * A step that ran any cacheable Turbo task instead of replaying it fails: the proof that a
+   * second run of the same commit is served from the cache.
+   */
+  readonly expectCached: boolean;
+}
+
+/** The checkout's run summaries, as the local runner watches them. */
+export const repositorySummaries = () => summaryWatcher(`${repoRoot}/.turbo/runs`);
 
 /**
  * Runs the verdicts in order under Buildkite's rules (scheduling.ts): a dependency excluded from
@@ -196,6 +212,7 @@ export async function runPlan(
   steps: readonly LocalStep[],
   execute: Execute = executeInRepository,
   log: (line: string) => void = console.log,
+  cacheOptions?: CacheOptions,
 ): Promise<StepResult[]> {
   const byKey = new Map(steps.map((step) => [step.key, step]));
   const outcomes = new Map<string, StepResult['outcome']>();
@@ -232,21 +249,38 @@ export async function runPlan(
       continue;
     }
     const started = Date.now();
+    const marked = cacheOptions?.summaries.mark();
+    const env =
+      cacheOptions === undefined ? verdict.env : { ...verdict.env, TURBO_RUN_SUMMARY: 'true' };
     let status = 0;
     for (const command of verdict.commands) {
       log(`--- ${label}: ${command}`);
-      status = await execute(command, verdict.env);
+      status = await execute(command, env);
       if (status !== 0) break;
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const cache =
+      cacheOptions && marked ? stepCache(cacheOptions.summaries.since(marked)) : undefined;
     const softFailed =
       status !== 0 &&
       (step?.softFail ?? []).some((allowed) => allowed === '*' || allowed === status);
+    const notReplayed = status === 0 && cacheOptions?.expectCached === true && cache?.ran.length;
+    const cacheDetail = cache === undefined ? '' : `, ${describeStepCache(cache)}`;
     record({
       key,
       label,
-      outcome: status === 0 ? 'passed' : softFailed ? 'soft failed' : 'failed',
-      detail: status === 0 ? `${seconds}s` : `exit ${status} after ${seconds}s`,
+      outcome: notReplayed
+        ? 'failed'
+        : status === 0
+          ? 'passed'
+          : softFailed
+            ? 'soft failed'
+            : 'failed',
+      detail:
+        (status === 0 ? `${seconds}s` : `exit ${status} after ${seconds}s`) +
+        cacheDetail +
+        (notReplayed ? ' (expected every cacheable task from the cache)' : ''),
+      ...(cache === undefined ? {} : { cache }),
     });
   }
   return results;
