@@ -16,5 +16,6 @@ export * from './psp-refund.js';
 export * from './service-alerts.js';
 export * from './service-cases.js';
 export * from './service-health.js';
+export * from './service-ready.js';
 export * from './service-transactions.js';
 export * from './slo.js';

@@ -26,7 +26,7 @@ interface Cycle {
   sigtermDbAt: Date;
   /** The slower of the two processes' exits. */
   exitMs: number;
-  /** From SIGTERM to the new web process logging `ready on`. */
+  /** From SIGTERM to the new web process signalling that it is ready. */
   downMs: number;
   /** process-alert jobs still `active` from before the SIGTERM once the new processes are up. */
   leftActive: number;

@@ -28,14 +28,21 @@ function problemsOf(env: Record<string, string | undefined>, readFile = noFiles)
 }
 
 describe('loadConfig', () => {
-  it('starts a development service with no variables at all', () => {
-    const config = loadConfig({}, noFiles);
+  it('starts a development service with nothing but a database', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom' }, noFiles);
     expect(config).toMatchObject({
       NODE_ENV: 'development',
       PORT: 8080,
       WEBHOOK_BODY_LIMIT_BYTES: 262_144,
     });
-    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('refuses to start without a database in any environment, pointing to pnpm start', () => {
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      expect(problemsOf({ NODE_ENV }).join('\n')).toMatch(
+        /DATABASE_URL: the service needs DATABASE_URL; for development, `pnpm start` runs it on an embedded PostgreSQL/,
+      );
+    }
   });
 
   it('lists every missing or invalid variable at once, naming each', () => {
@@ -58,12 +65,13 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(
       /API_TOKENS: outside development the operator API needs bearer tokens/,
     );
-    expect(problems.join('\n')).toMatch(/DATABASE_URL: production needs DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: the service needs DATABASE_URL/);
   });
 
   it('makes the worker role name the PSP, Ethoca and the Mastercard key outside development', () => {
     const problems = problemsOf({
       NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://svc@db/mastercom',
       SERVICE_ROLE: 'worker',
       WEBHOOK_HMAC_SECRETS: HMAC_32,
       API_TOKENS: `read:${TOKEN_32}`,
@@ -119,7 +127,10 @@ describe('loadConfig', () => {
 
   it('splits subject DNs on semicolons because DNs contain commas', () => {
     const config = loadConfig(
-      { WEBHOOK_ALLOWED_SUBJECT_DNS: 'CN=ethoca,O=Mastercard,C=US; CN=relay,O=PSP,C=GB' },
+      {
+        DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom',
+        WEBHOOK_ALLOWED_SUBJECT_DNS: 'CN=ethoca,O=Mastercard,C=US; CN=relay,O=PSP,C=GB',
+      },
       noFiles,
     );
     expect(config.WEBHOOK_ALLOWED_SUBJECT_DNS).toEqual([
@@ -192,7 +203,13 @@ describe('loadConfig', () => {
     });
 
     it('in development takes a bare token as read, and short tokens and keys', () => {
-      expect(problemsOf({ API_TOKENS: 'a', WEBHOOK_HMAC_SECRETS: 'whsec_YQ==' })).toEqual([]);
+      expect(
+        problemsOf({
+          DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom',
+          API_TOKENS: 'a',
+          WEBHOOK_HMAC_SECRETS: 'whsec_YQ==',
+        }),
+      ).toEqual([]);
     });
   });
 });

@@ -67,7 +67,6 @@ const environmentSchema = z
     DATABASE_CONNECT_TIMEOUT_MS: integer(3000, 100, 60_000),
     DATABASE_STATEMENT_TIMEOUT_MS: integer(5000, 100, 600_000),
     DATABASE_MIGRATE_ON_START: booleanFlag(true),
-    EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),
 
     WEBHOOK_BODY_LIMIT_BYTES: integer(256 * 1024, 1024, 10 * 1024 * 1024),
     WEBHOOK_MAX_ALERTS_PER_DELIVERY: integer(100, 1, 1000),
@@ -206,6 +205,14 @@ const environmentSchema = z
         message: 'a PKCS#12 signing key needs its password',
       });
     }
+    if (env.DATABASE_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message:
+          'the service needs DATABASE_URL; for development, `pnpm start` runs it on an embedded PostgreSQL (packages/devstack)',
+      });
+    }
     const development = env.NODE_ENV === 'development';
     for (const problem of parseApiTokens(env.API_TOKENS, development).problems) {
       ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: problem });
@@ -276,13 +283,6 @@ const environmentSchema = z
         code: 'custom',
         path: ['API_TOKENS'],
         message: 'outside development the operator API needs bearer tokens (role:token,...)',
-      });
-    }
-    if (env.NODE_ENV === 'production' && env.DATABASE_URL === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message: 'production needs DATABASE_URL; the embedded database is for development',
       });
     }
   });

@@ -2,11 +2,11 @@
 // at start. dd-trace is not imported here: Node loads it before this file (see platform/tracing.ts).
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { SERVICE_READY, type ServiceReadyMessage } from '@mastercom/contracts';
 import { createApp, type WebhookSettings } from './app.js';
 import { parseApiTokens } from './access/api-tokens.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './platform/database.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { tracingProblem } from './platform/tracing.js';
 import { createHttpServer, drainServer } from './platform/http-server.js';
 import { createLogger, stdoutDestination } from './platform/logger.js';
@@ -51,14 +51,8 @@ async function main(): Promise<void> {
     globalTags: { service: 'mastercom-service', ...(config.DD_ENV ? { env: config.DD_ENV } : {}) },
   });
 
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (databaseUrl === undefined) {
-    embedded = await startEmbeddedPostgres(config.EMBEDDED_POSTGRES_DIR, (line) => {
-      logger.info(line);
-    });
-    databaseUrl = embedded.url;
-  }
+  // Configuration refuses to load without it; `pnpm start` (packages/devstack) provides one.
+  const databaseUrl = config.DATABASE_URL ?? '';
   const database = createDatabase({
     url: databaseUrl,
     poolMax: config.DATABASE_POOL_MAX,
@@ -127,16 +121,9 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const scheme = tls ? 'https' : 'http';
-  const databaseLabel = embedded
-    ? `embedded PostgreSQL ${embedded.version} (data in ${embedded.dataDir})`
-    : `PostgreSQL at ${redactUrl(databaseUrl)}`;
   logger.info(
-    {
-      port,
-      database: embedded ? 'embedded' : 'url',
-      startupMs: Math.round(performance.now() - startedAt),
-    },
-    `mastercom-service ${config.SERVICE_VERSION} (${config.SERVICE_ROLE}) ready on ${scheme}://127.0.0.1:${port} using ${databaseLabel}; ` +
+    { port, startupMs: Math.round(performance.now() - startedAt) },
+    `mastercom-service ${config.SERVICE_VERSION} (${config.SERVICE_ROLE}) ready on ${scheme}://127.0.0.1:${port} using PostgreSQL at ${redactUrl(databaseUrl)}; ` +
       `${'disabled' in processing ? processing.disabled : processing.describe}; ` +
       `${'disabled' in mastercomSync ? mastercomSync.disabled : mastercomSync.describe}; ` +
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
@@ -144,6 +131,15 @@ async function main(): Promise<void> {
         ? ''
         : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development admin token)`),
   );
+  // The readiness signal for a launcher that started this process with an IPC channel.
+  const ready: ServiceReadyMessage = {
+    type: SERVICE_READY,
+    url: `${scheme}://127.0.0.1:${port}`,
+    port,
+    role: config.SERVICE_ROLE,
+    version: config.SERVICE_VERSION,
+  };
+  process.send?.(ready);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -161,7 +157,6 @@ async function main(): Promise<void> {
     if (!('disabled' in mastercomSync)) await mastercomSync.stop().catch(() => undefined);
     await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
     await database.close();
-    await embedded?.stop();
     logger.info({ drained }, 'stopped');
     // The metrics client buffers; closing flushes what is pending before the process ends.
     await new Promise<void>((resolve) => {

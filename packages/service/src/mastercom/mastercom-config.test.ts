@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 
+/** The one variable every start needs. */
+const DATABASE = { DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom' };
 const noFiles = (path: string): string => {
   throw Object.assign(new Error(`no file ${path}`), { code: 'ENOENT' });
 };
 
 describe('Mastercom configuration', () => {
   it('defaults to the Unworked queue, a 5-minute sync and Mastercom’s document limit', () => {
-    const config = loadConfig({}, noFiles);
+    const config = loadConfig(DATABASE, noFiles);
     expect(config).toMatchObject({
       MASTERCOM_QUEUES: ['Unworked'],
       MASTERCOM_SYNC_INTERVAL_SECONDS: 300,
@@ -22,6 +24,7 @@ describe('Mastercom configuration', () => {
   it('reads the URL, several queues and the key expiry date', () => {
     const config = loadConfig(
       {
+        ...DATABASE,
         MASTERCOM_URL: 'https://sandbox.api.mastercard.com/mastercom',
         MASTERCOM_QUEUES: 'Unworked, Rejects',
         MASTERCOM_KEY_EXPIRES_AT: '2027-12-31',
@@ -37,6 +40,7 @@ describe('Mastercom configuration', () => {
     try {
       loadConfig(
         {
+          ...DATABASE,
           MASTERCOM_URL: 'not a url',
           MASTERCOM_KEY_EXPIRES_AT: '31/12/2027',
           MASTERCOM_DOCUMENT_MAX_BYTES: '20000000',

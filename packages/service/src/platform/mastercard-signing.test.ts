@@ -242,6 +242,7 @@ describe('loadSigningKey', () => {
 
   it('builds the signer the configuration names, and none without a consumer key', async () => {
     const config = loadConfig({
+      DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom',
       MASTERCARD_CONSUMER_KEY: consumerKey,
       MASTERCARD_SIGNING_KEY_P12_PATH: join(dir, 'key.p12'),
       MASTERCARD_SIGNING_KEY_P12_PASSWORD: p12Password,
@@ -251,7 +252,11 @@ describe('loadSigningKey', () => {
     const request = { method: 'POST', url: outcomesUrl, body };
     expect(configured?.consumerKey).toBe(consumerKey);
     expect(verify({ ...request, authorization: configured?.sign(request) ?? '' }).ok).toBe(true);
-    expect(await mastercardSignerFromConfig(loadConfig({}))).toBeUndefined();
+    expect(
+      await mastercardSignerFromConfig(
+        loadConfig({ DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom' }),
+      ),
+    ).toBeUndefined();
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isServiceReadyMessage } from '@mastercom/contracts';
 
 /**
  * The production entry point, found through the running suite's own workspace dependency on
@@ -90,7 +91,7 @@ export class ServiceProcess {
     }
   }
 
-  /** Starts the service and resolves once it logged `ready on`; rejects with its output if not. */
+  /** Starts the service and resolves once it signalled that it is ready; rejects with its output if not. */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const main = serviceMainPath();
     // The path is resolved from the workspace dependency, not from input.
@@ -110,7 +111,8 @@ export class ServiceProcess {
       ['--enable-source-maps', ...(options.nodeArgs ?? []), main],
       {
         env: { ...inherited, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // The IPC channel carries the service's readiness signal (contracts' service-ready.ts).
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         ...(options.cwd === 'service' ? { cwd: dirname(dirname(main)) } : {}),
       },
     );
@@ -122,24 +124,19 @@ export class ServiceProcess {
 
   async #waitUntilReady(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    let onLine: ((line: OutputLine) => void) | undefined;
+    let onMessage: ((message: unknown) => void) | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        onLine = ({ stream, text }) => {
-          if (stream !== 'stdout' || !text.includes('ready on')) return;
-          const port = readyPort(text);
-          if (port === undefined) {
-            reject(new Error(`${this.options.name}: cannot read the port from: ${text}`));
-            return;
-          }
-          this.#port = port;
+        onMessage = (message) => {
+          if (!isServiceReadyMessage(message)) return;
+          this.#port = message.port;
           resolve();
         };
-        this.#listeners.add(onLine);
+        this.child.on('message', onMessage);
         timer = setTimeout(() => {
           reject(
             new Error(
-              `${this.options.name} did not log "ready on" within ${timeoutMs} ms\n${this.outputTail()}`,
+              `${this.options.name} did not signal that it is ready within ${timeoutMs} ms\n${this.outputTail()}`,
             ),
           );
         }, timeoutMs);
@@ -156,7 +153,7 @@ export class ServiceProcess {
       throw error;
     } finally {
       clearTimeout(timer);
-      if (onLine !== undefined) this.#listeners.delete(onLine);
+      if (onMessage !== undefined) this.child.off('message', onMessage);
     }
   }
 
@@ -222,15 +219,4 @@ export class ServiceProcess {
 /** Kills every service this module started; every file calls it in afterAll. */
 export async function killAllServices(): Promise<void> {
   await Promise.all([...running].map((service) => service.kill('SIGKILL')));
-}
-
-function readyPort(line: string): number | undefined {
-  try {
-    const parsed = JSON.parse(line) as { port?: unknown };
-    if (typeof parsed.port === 'number') return parsed.port;
-  } catch {
-    // Not JSON: fall back to the URL in the message.
-  }
-  const match = /ready on https?:\/\/[^:/\s]+:(\d+)/.exec(line);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
 }

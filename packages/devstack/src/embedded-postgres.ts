@@ -1,4 +1,4 @@
-// Every path in this file comes from configuration (EMBEDDED_POSTGRES_DIR), never from a request.
+// Every path in this file comes from the developer's EMBEDDED_POSTGRES_DIR, never from a request.
 /* eslint-disable security/detect-non-literal-fs-filename */
 import { mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -20,8 +20,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package's binaries, with its data kept in
- * `dataDir` across restarts. For development only: production configuration refuses to start
- * without DATABASE_URL.
+ * `dataDir` across restarts. For development only: the service itself always needs DATABASE_URL,
+ * and `pnpm start` gives it this server's.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
