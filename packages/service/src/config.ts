@@ -148,7 +148,7 @@ export const environmentSchema = z
       ),
 
     API_TOKENS: list(/[\s,]+/).describe(
-      'Bearer tokens as `role:token`, comma-separated; roles `read`, `agent`, `ledger`, `admin`. Outside development required, each with a role and 32+ characters; development makes an `admin` token when none is set.',
+      'Bearer tokens as `role:token`, comma-separated: `read` looks, `agent` also decides alerts and works cases, `ledger` only imports transactions, `admin` does all. Outside development each needs a role and 32+ characters; in development a bare token is `read`.',
     ),
 
     MASTERCARD_CONSUMER_KEY: z
