@@ -16,7 +16,7 @@ export const MIN_HMAC_SECRET_BYTES = 32;
  * Variables that may instead be given as `NAME_FILE`, a path whose content is the value. That is
  * how Kubernetes mounts Secrets, and it keeps secrets out of `env` listings.
  */
-const SECRET_VARIABLES = [
+export const SECRET_VARIABLES = [
   'DATABASE_URL',
   'PSP_API_KEY',
   'WEBHOOK_HMAC_SECRETS',
@@ -49,88 +49,218 @@ const booleanFlag = (fallback: boolean) =>
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-const environmentSchema = z
+export const environmentSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    SERVICE_VERSION: z.string().default('0.1.0'),
-    HOST: z.string().default('0.0.0.0'),
-    PORT: integer(8080, 0, 65535),
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'])
+      .default('development')
+      .describe(
+        'Outside `development` the service refuses to start without webhook authentication and API tokens; `production` also needs `DATABASE_URL`.',
+      ),
+    SERVICE_VERSION: z
+      .string()
+      .default('0.1.0')
+      .describe(
+        'Version reported on the start line, in `/health` and to Datadog as the service version.',
+      ),
+    HOST: z.string().default('0.0.0.0').describe('Address the HTTP server listens on.'),
+    PORT: integer(8080, 0, 65535).describe('Port the HTTP server listens on; 0 picks a free one.'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
+      .default('info')
+      .describe(
+        'pino level. Logs are JSON lines with a request id; credentials are redacted and card numbers masked.',
+      ),
 
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-    DATABASE_POOL_MAX: integer(10, 1, 200),
-    DATABASE_CONNECT_TIMEOUT_MS: integer(3000, 100, 60_000),
-    DATABASE_STATEMENT_TIMEOUT_MS: integer(5000, 100, 600_000),
-    DATABASE_MIGRATE_ON_START: booleanFlag(true),
+      .optional()
+      .describe(
+        'PostgreSQL connection URL; required in every environment. `pnpm start` (packages/devstack) supplies an embedded PostgreSQL for development.',
+      ),
+    DATABASE_POOL_MAX: integer(10, 1, 200).describe(
+      'Most connections in the pool of one process (1 to 200).',
+    ),
+    DATABASE_CONNECT_TIMEOUT_MS: integer(3000, 100, 60_000).describe(
+      'Milliseconds to wait for a new database connection; with the statement timeout it decides how fast a sick database turns into a 503.',
+    ),
+    DATABASE_STATEMENT_TIMEOUT_MS: integer(5000, 100, 600_000).describe(
+      "PostgreSQL `statement_timeout` in milliseconds for the service's statements.",
+    ),
+    DATABASE_MIGRATE_ON_START: booleanFlag(true).describe(
+      'Apply migrations at start. With `false`, run `pnpm --filter @mastercom/service migrate` before a release.',
+    ),
 
-    WEBHOOK_BODY_LIMIT_BYTES: integer(256 * 1024, 1024, 10 * 1024 * 1024),
-    WEBHOOK_MAX_ALERTS_PER_DELIVERY: integer(100, 1, 1000),
-    WEBHOOK_MAX_IN_FLIGHT: integer(128, 1, 100_000),
-    WEBHOOK_HMAC_SECRETS: list(/[\s,]+/),
-    WEBHOOK_HMAC_TOLERANCE_SECONDS: integer(300, 1, 3600),
-    WEBHOOK_TRUSTED_PROXIES: list(','),
-    WEBHOOK_PROXY_VERIFY_HEADER: z.string().default('x-client-verify'),
-    WEBHOOK_PROXY_SUBJECT_HEADER: z.string().default('x-client-subject-dn'),
-    // Distinguished names contain commas, so the allow-list is separated by `;` or newlines.
-    WEBHOOK_ALLOWED_SUBJECT_DNS: list(/[;\n]/),
+    WEBHOOK_BODY_LIMIT_BYTES: integer(256 * 1024, 1024, 10 * 1024 * 1024).describe(
+      'Largest webhook delivery in bytes; a larger body gets 413 before it is buffered.',
+    ),
+    WEBHOOK_MAX_ALERTS_PER_DELIVERY: integer(100, 1, 1000).describe(
+      'Most alerts in one delivery; more are refused.',
+    ),
+    WEBHOOK_MAX_IN_FLIGHT: integer(128, 1, 100_000).describe(
+      'Deliveries worked on at once by one process; past it the webhook answers 503 with `Retry-After` at once instead of queueing.',
+    ),
+    WEBHOOK_HMAC_SECRETS: list(/[\s,]+/).describe(
+      'Standard Webhooks secrets (`whsec_` + base64), separated by commas or spaces so a rotation can accept two. Outside development each has at least 32 bytes.',
+    ),
+    WEBHOOK_HMAC_TOLERANCE_SECONDS: integer(300, 1, 3600).describe(
+      "How far in seconds a signed delivery's `webhook-timestamp` may be from now before it is refused as a replay.",
+    ),
+    WEBHOOK_TRUSTED_PROXIES: list(',').describe(
+      "Addresses or CIDRs (comma-separated) of the ingress that terminates Ethoca's mTLS; only from them are the forwarded verdict and subject trusted.",
+    ),
+    WEBHOOK_PROXY_VERIFY_HEADER: z
+      .string()
+      .default('x-client-verify')
+      .describe('Header in which the trusted ingress forwards its client-certificate verdict.'),
+    WEBHOOK_PROXY_SUBJECT_HEADER: z
+      .string()
+      .default('x-client-subject-dn')
+      .describe(
+        "Header in which the trusted ingress forwards the client certificate's subject DN.",
+      ),
+    WEBHOOK_ALLOWED_SUBJECT_DNS: list(/[;\n]/).describe(
+      'Client certificate subjects allowed to deliver, separated by `;` or newlines (DNs contain commas). Required outside development with `TLS_CLIENT_CA` or `WEBHOOK_TRUSTED_PROXIES`.',
+    ),
     ETHOCA_MEMBER_TIMEZONE: z
       .string()
       .default('UTC')
-      .refine(isTimeZone, 'must be an IANA time zone such as UTC or America/New_York'),
+      .refine(isTimeZone, 'must be an IANA time zone such as UTC or America/New_York')
+      .describe('IANA time zone of the timestamps Ethoca sends without an offset.'),
 
-    TLS_CERT: z.string().optional(),
-    TLS_KEY: z.string().optional(),
-    TLS_CLIENT_CA: z.string().optional(),
+    TLS_CERT: z
+      .string()
+      .optional()
+      .describe('PEM server certificate; with `TLS_KEY` the service terminates TLS itself.'),
+    TLS_KEY: z.string().optional().describe('PEM private key of `TLS_CERT`.'),
+    TLS_CLIENT_CA: z
+      .string()
+      .optional()
+      .describe(
+        "PEM CA that Ethoca's client certificates are verified against (mTLS in the service); needs `TLS_CERT` and `TLS_KEY`.",
+      ),
 
-    API_TOKENS: list(/[\s,]+/),
-
-    // Signing of requests to Mastercard's APIs (Ethoca Outcome API, Mastercom): the consumer key
-    // of the Mastercard Developers project and its private key, from the PKCS#12 file the portal
-    // issues or from a PEM file.
-    MASTERCARD_CONSUMER_KEY: z.string().optional(),
-    MASTERCARD_SIGNING_KEY_P12_PATH: z.string().optional(),
-    MASTERCARD_SIGNING_KEY_P12_PASSWORD: z.string().optional(),
-    MASTERCARD_SIGNING_KEY_ALIAS: z.string().optional(),
-    MASTERCARD_SIGNING_KEY_PEM_PATH: z.string().optional(),
-
-    // Mastercom v6, e.g. https://sandbox.api.mastercard.com/mastercom. Without it the queue sync
-    // is off and the case and document APIs answer 503 (development only; pnpm start provides a
-    // simulator).
-    MASTERCOM_URL: z.url().optional(),
-    MASTERCOM_TIMEOUT_MS: integer(20_000, 100, 120_000),
-    MASTERCOM_MAX_ATTEMPTS: integer(4, 1, 10),
-    MASTERCOM_BACKOFF_BASE_MS: integer(500, 10, 60_000),
-    MASTERCOM_BACKOFF_CAP_MS: integer(30_000, 100, 600_000),
-    MASTERCOM_SYNC_INTERVAL_SECONDS: integer(300, 5, 86_400),
-    MASTERCOM_QUEUES: list(',').transform((queues) =>
-      queues.length === 0 ? ['Unworked'] : queues,
+    API_TOKENS: list(/[\s,]+/).describe(
+      'Bearer tokens as `role:token`, comma-separated: `read` looks, `agent` also decides alerts and works cases, `ledger` only imports transactions, `admin` does all. Outside development each needs a role and 32+ characters; in development a bare token is `read`.',
     ),
-    // How far back the first read of a queue reaches; later reads start at the saved watermark.
-    MASTERCOM_SYNC_LOOKBACK_DAYS: integer(30, 1, 730),
-    // Mastercard API keys expire after 13 months; /health warns 30 days ahead.
-    MASTERCOM_KEY_EXPIRES_AT: z.iso.date('must be a date, yyyy-mm-dd').optional(),
-    // Mastercom takes at most 22,000,000 base64 characters per file, i.e. 16,500,000 bytes.
-    MASTERCOM_DOCUMENT_MAX_BYTES: integer(16_500_000, 1024, 16_500_000),
 
-    SERVICE_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
-    WORKER_CONCURRENCY: integer(4, 1, 64),
-    PSP_URL: z.url().optional(),
-    PSP_API_KEY: z.string().optional(),
-    PSP_TIMEOUT_MS: integer(10_000, 100, 60_000),
-    ETHOCA_OUTCOME_URL: z.url().optional(),
-    ETHOCA_TIMEOUT_MS: integer(10_000, 100, 60_000),
-    OUTCOME_BATCH_SIZE: integer(25, 1, 25),
-    OUTCOME_FLUSH_INTERVAL_MS: integer(500, 50, 60_000),
-    OUTCOME_CONCURRENCY: integer(4, 1, 16),
-    OUTCOME_LEASE_MS: integer(60_000, 1000, 3_600_000),
-    OUTCOME_BACKOFF_BASE_MS: integer(1000, 10, 600_000),
-    OUTCOME_BACKOFF_CAP_MS: integer(300_000, 100, 3_600_000),
-    OUTCOME_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(24).default(12),
+    MASTERCARD_CONSUMER_KEY: z
+      .string()
+      .optional()
+      .describe(
+        'Consumer key of the Mastercard Developers project that signs (OAuth 1.0a) calls to the Outcome API and Mastercom; needs a signing key. Required outside development by the worker.',
+      ),
+    MASTERCARD_SIGNING_KEY_P12_PATH: z
+      .string()
+      .optional()
+      .describe(
+        'Path of the PKCS#12 signing key file the Mastercard portal issues; needs its password.',
+      ),
+    MASTERCARD_SIGNING_KEY_P12_PASSWORD: z
+      .string()
+      .optional()
+      .describe('Password of the PKCS#12 signing key file.'),
+    MASTERCARD_SIGNING_KEY_ALIAS: z
+      .string()
+      .optional()
+      .describe('Alias of the key inside the PKCS#12 file, when it holds more than one.'),
+    MASTERCARD_SIGNING_KEY_PEM_PATH: z
+      .string()
+      .optional()
+      .describe(
+        'Path of the signing key as a PEM file, instead of the PKCS#12 file (name one of the two).',
+      ),
+
+    MASTERCOM_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Mastercom v6 base URL, e.g. `https://sandbox.api.mastercard.com/mastercom`. Without it the queue sync is off and the case and document APIs answer 503; `pnpm start` runs a simulator.',
+      ),
+    MASTERCOM_TIMEOUT_MS: integer(20_000, 100, 120_000).describe(
+      'Per-attempt timeout of a Mastercom call in milliseconds.',
+    ),
+    MASTERCOM_MAX_ATTEMPTS: integer(4, 1, 10).describe(
+      'Attempts per Mastercom call on 429, 5xx or timeout.',
+    ),
+    MASTERCOM_BACKOFF_BASE_MS: integer(500, 10, 60_000).describe(
+      'First retry delay of a Mastercom call in milliseconds, doubled per attempt with full jitter.',
+    ),
+    MASTERCOM_BACKOFF_CAP_MS: integer(30_000, 100, 600_000).describe(
+      'Longest retry delay of a Mastercom call in milliseconds; a longer `Retry-After` ends the call until the next run.',
+    ),
+    MASTERCOM_SYNC_INTERVAL_SECONDS: integer(300, 5, 86_400).describe(
+      'Seconds between two reads of the Mastercom queues by the worker.',
+    ),
+    MASTERCOM_QUEUES: list(',')
+      .transform((queues) => (queues.length === 0 ? ['Unworked'] : queues))
+      .describe('Mastercom queues the worker reads, comma-separated.'),
+    MASTERCOM_SYNC_LOOKBACK_DAYS: integer(30, 1, 730).describe(
+      'How many days back the first read of a queue reaches; later reads start at the saved watermark.',
+    ),
+    MASTERCOM_KEY_EXPIRES_AT: z.iso
+      .date('must be a date, yyyy-mm-dd')
+      .optional()
+      .describe(
+        'Expiry date (yyyy-mm-dd) of the Mastercard API key, which lasts 13 months; `/health` and a metric warn 30 days ahead.',
+      ),
+    MASTERCOM_DOCUMENT_MAX_BYTES: integer(16_500_000, 1024, 16_500_000).describe(
+      'Largest document in bytes; Mastercom takes at most 22,000,000 base64 characters, i.e. 16,500,000 bytes.',
+    ),
+
+    SERVICE_ROLE: z
+      .enum(['web', 'worker', 'all'])
+      .default('all')
+      .describe(
+        '`web` receives alerts and serves the API, `worker` processes alerts and sends outcomes, `all` does both. Every role serves the health endpoints.',
+      ),
+    WORKER_CONCURRENCY: integer(4, 1, 64).describe(
+      'Alert job batches a worker processes in parallel.',
+    ),
+    PSP_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Base URL of the PSP refund API; required outside development by the worker. `pnpm start` runs a simulator.',
+      ),
+    PSP_API_KEY: z.string().optional().describe('API key sent to the PSP refund API.'),
+    PSP_TIMEOUT_MS: integer(10_000, 100, 60_000).describe('Timeout of a PSP call in milliseconds.'),
+    ETHOCA_OUTCOME_URL: z
+      .url()
+      .optional()
+      .describe(
+        "Base URL of Ethoca's Outcome API, e.g. `https://sandbox.api.ethocaweb.com`; required outside development by the worker. `pnpm start` runs a simulator.",
+      ),
+    ETHOCA_TIMEOUT_MS: integer(10_000, 100, 60_000).describe(
+      'Timeout of an Outcome API call in milliseconds.',
+    ),
+    OUTCOME_BATCH_SIZE: integer(25, 1, 25).describe(
+      'Outcomes per Outcome API call; Ethoca takes at most 25.',
+    ),
+    OUTCOME_FLUSH_INTERVAL_MS: integer(500, 50, 60_000).describe(
+      'Milliseconds the dispatcher waits between looks for due outcomes.',
+    ),
+    OUTCOME_CONCURRENCY: integer(4, 1, 16).describe(
+      'Outcome API calls in flight while a backlog of full batches drains.',
+    ),
+    OUTCOME_LEASE_MS: integer(60_000, 1000, 3_600_000).describe(
+      'How long in milliseconds an unanswered call holds its outcomes; after a crash they are sent again once it runs out.',
+    ),
+    OUTCOME_BACKOFF_BASE_MS: integer(1000, 10, 600_000).describe(
+      'First retry delay of an outcome in milliseconds, doubled per attempt with full jitter and never sooner than `Retry-After`.',
+    ),
+    OUTCOME_BACKOFF_CAP_MS: integer(300_000, 100, 3_600_000).describe(
+      'Longest retry delay of an outcome in milliseconds.',
+    ),
+    OUTCOME_RETRY_BUDGET_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24)
+      .default(12)
+      .describe(
+        "Hours after receipt after which an undelivered outcome is dead-lettered (`OUTCOME_FAILED`); at most 24, Ethoca's window.",
+      ),
     REFUND_CEILINGS: z
       .string()
       .default('USD=500,EUR=500,GBP=400,CAD=650,AUD=750,JPY=75000')
@@ -141,17 +271,40 @@ const environmentSchema = z
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
           return z.NEVER;
         }
-      }),
-    MATCH_WINDOW_HOURS: integer(26, 1, 72),
-    UNMATCHED_HOLD_MINUTES: integer(0, 0, 20 * 60),
-    SHUTDOWN_GRACE_MS: integer(10_000, 0, 120_000),
-    HEADERS_TIMEOUT_MS: integer(10_000, 1000, 10_000),
-    REQUEST_TIMEOUT_MS: integer(30_000, 1000, 30_000),
+      })
+      .describe(
+        'Largest amount refunded without a human, per currency, as `CUR=amount` in major units; above it the outcome is `UNRESOLVED_DISPUTE`.',
+      ),
+    MATCH_WINDOW_HOURS: integer(26, 1, 72).describe(
+      "Hours either side of the alert's transaction time within which a transaction may match by card and amount.",
+    ),
+    UNMATCHED_HOLD_MINUTES: integer(0, 0, 20 * 60).describe(
+      'Minutes an unmatched alert waits for an agent before the rules decide it without a transaction (`NOT_FOUND`); 0 decides at once.',
+    ),
+    SHUTDOWN_GRACE_MS: integer(10_000, 0, 120_000).describe(
+      "Milliseconds requests and jobs in flight may finish after SIGTERM; Kubernetes' `terminationGracePeriodSeconds` covers it.",
+    ),
+    HEADERS_TIMEOUT_MS: integer(10_000, 1000, 10_000).describe(
+      'Milliseconds a client has to send its request headers before the socket is closed (slowloris); at most 10 s.',
+    ),
+    REQUEST_TIMEOUT_MS: integer(30_000, 1000, 30_000).describe(
+      "Milliseconds a client has to send a whole request; at most 30 s, Ethoca's acknowledgement budget.",
+    ),
 
-    DD_AGENT_HOST: z.string().optional(),
-    DD_DOGSTATSD_PORT: integer(8125, 1, 65535),
-    DD_TRACE_ENABLED: booleanFlag(false),
-    DD_ENV: z.string().optional(),
+    DD_AGENT_HOST: z
+      .string()
+      .optional()
+      .describe(
+        'Datadog agent host for DogStatsD metrics (`mastercom.*`) and traces; without it metrics are dropped.',
+      ),
+    DD_DOGSTATSD_PORT: integer(8125, 1, 65535).describe('DogStatsD port of the Datadog agent.'),
+    DD_TRACE_ENABLED: booleanFlag(false).describe(
+      'Trace with dd-trace, which must then be loaded first (`node --import dd-trace/initialize.mjs`); the service refuses to start otherwise.',
+    ),
+    DD_ENV: z
+      .string()
+      .optional()
+      .describe('Datadog `env` tag of metrics and traces, e.g. `staging`.'),
   })
   .superRefine((env, ctx) => {
     const tlsParts = [env.TLS_CERT, env.TLS_KEY].filter((part) => part !== undefined).length;
