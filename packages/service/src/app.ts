@@ -7,7 +7,7 @@ import type { PgBoss } from 'pg-boss';
 import { pinoHttp } from 'pino-http';
 import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
-import { manualOutcomeRouter } from './alerts/manual-outcome-route.js';
+import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
 import { webhookHealthRouter } from './alerts/webhook-health-route.js';
 import { ethocaWebhookRouter } from './alerts/webhook-route.js';
@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): Express {
   // Every route of the operator API names its role beside its path (see access/roles.ts).
   const access = createAccess(deps.apiTokens);
   app.use(alertReadRouter({ db: deps.db, access }));
-  app.use(manualOutcomeRouter({ db: deps.db, access }));
+  app.use(agentOutcomeRouter({ db: deps.db, access }));
   app.use(transactionsRouter({ db: deps.db, access }));
   const mastercomApi = {
     db: deps.db,

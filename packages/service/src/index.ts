@@ -36,15 +36,23 @@ export {
   upsertTransactions,
   type ImportConflict,
 } from './processing/ledger-import.js';
-export { recordRuleOutcome } from './processing/rule-outcome-recording.js';
+export { recordRuleOutcome } from './outcomes/rule-outcome-recording.js';
 export { HttpRefundGateway } from './processing/http-refund-gateway.js';
 export { DeadlineWatch } from './processing/deadline-watch.js';
 export { RefundNotConfirmedError, type RefundGateway } from './processing/refund-gateway.js';
 export {
+  ALERT_MOVES,
+  ARRIVAL_STATUS,
+  alertMove,
+  alertMovesCtes,
+  canMove,
   IllegalTransitionError,
-  transition,
-  type TransitionInput,
-} from './processing/alert-state-machine.js';
+  moveAlert,
+  noteAlertEvent,
+  type AlertMove,
+  type AlertPath,
+  type MoveInput,
+} from './lifecycle/index.js';
 export type { DecisionPolicy } from './processing/decision-rules.js';
 export { EthocaOutcomeClient, OUTCOMES_PATH } from './outcomes/ethoca-outcome-client.js';
 export { OutcomeDispatcher, type OutcomeDispatcherOptions } from './outcomes/outcome-dispatcher.js';

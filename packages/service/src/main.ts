@@ -14,6 +14,7 @@ import { createMetrics } from './platform/metrics.js';
 import { migrateDatabase } from './platform/migrate-database.js';
 import { createProducer } from './platform/queue.js';
 import { Lifecycle } from './platform/shutdown.js';
+import { startOutcomeDispatch } from './outcomes/start-outcome-dispatch.js';
 import { startProcessing } from './processing/start-processing.js';
 import { mastercomClientFromConfig, startMastercomSync } from './mastercom/start-mastercom.js';
 import { webhookSettings } from './webhook-settings.js';
@@ -82,6 +83,11 @@ async function main(): Promise<void> {
       ? { disabled: 'processing is off: web role' }
       : await startProcessing({ config, databaseUrl, db: database.db, logger, metrics });
   if ('disabled' in processing) logger.warn(processing.disabled);
+  const outcomeDispatch =
+    config.SERVICE_ROLE === 'web'
+      ? { disabled: 'outcome dispatch is off: web role' }
+      : await startOutcomeDispatch({ config, db: database.db, logger, metrics });
+  if ('disabled' in outcomeDispatch) logger.warn(outcomeDispatch.disabled);
   const mastercomClient = await mastercomClientFromConfig(config, logger);
   const mastercomSync =
     'disabled' in mastercomClient
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
     { port, startupMs: Math.round(performance.now() - startedAt) },
     `mastercom-service ${config.SERVICE_VERSION} (${config.SERVICE_ROLE}) ready on ${scheme}://127.0.0.1:${port} using PostgreSQL at ${redactUrl(databaseUrl)}; ` +
       `${'disabled' in processing ? processing.disabled : processing.describe}; ` +
+      `${'disabled' in outcomeDispatch ? outcomeDispatch.disabled : outcomeDispatch.describe}; ` +
       `${'disabled' in mastercomSync ? mastercomSync.disabled : mastercomSync.describe}; ` +
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
@@ -154,6 +161,7 @@ async function main(): Promise<void> {
     // then closes the listener, and ends each open connection after its next answer.
     const drained = await drainServer(server, config.SHUTDOWN_GRACE_MS);
     if (!('disabled' in processing)) await processing.stop().catch(() => undefined);
+    if (!('disabled' in outcomeDispatch)) await outcomeDispatch.stop().catch(() => undefined);
     if (!('disabled' in mastercomSync)) await mastercomSync.stop().catch(() => undefined);
     await queue.stop({ graceful: true, timeout: 5000 }).catch(() => undefined);
     await database.close();

@@ -1,9 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
+import { alertArrivalEvents } from '../lifecycle/index.js';
 import type { Database } from '../platform/database-schema.js';
 import { jsonRows } from '../platform/json-rows.js';
 import { preparedAs } from '../platform/prepared-statements.js';
 import { processAlertJobInsertSql, type JobInsertSql } from '../platform/queue.js';
+
+/** Each stored alert's first event; the row itself takes the status column's default. */
+const ARRIVAL_EVENTS = alertArrivalEvents('stored', 'delivered by Ethoca');
 
 /** An alert as it is stored: already validated, card number already masked. */
 export interface AlertToStore {
@@ -99,13 +103,13 @@ export function createAlertIngest(
       ),
       stored AS (
         INSERT INTO alerts (
-          alert_id, alert_type, status, card_bin, card_last4, amount_value, amount_currency,
+          alert_id, alert_type, card_bin, card_last4, amount_value, amount_currency,
           chargeback_amount_value, chargeback_amount_currency, acquirer_reference_number,
           merchant_descriptor, alert_timestamp_raw, alert_timestamp_local, alert_timestamp_utc,
           transaction_timestamp_raw, transaction_timestamp_local, transaction_timestamp_utc, payload
         )
         SELECT
-          alert_id, alert_type, 'RECEIVED', card_bin, card_last4, amount_value, amount_currency,
+          alert_id, alert_type, card_bin, card_last4, amount_value, amount_currency,
           chargeback_amount_value, chargeback_amount_currency, acquirer_reference_number,
           merchant_descriptor, alert_timestamp_raw, alert_timestamp_local,
           alert_timestamp_local AT TIME ZONE ${deps.memberTimeZone},
@@ -115,10 +119,7 @@ export function createAlertIngest(
         ON CONFLICT (alert_id) DO NOTHING
         RETURNING alert_id
       ),
-      events AS (
-        INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
-        SELECT alert_id, NULL, 'RECEIVED', 'system', 'delivered by Ethoca' FROM stored
-      ),
+      events AS (${ARRIVAL_EVENTS}),
       jobs AS (
         ${sql.raw(
           jobs.insertFrom(

@@ -1,8 +1,10 @@
 import type { AlertOutcome } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
-import { transition } from '../processing/alert-state-machine.js';
+import { alertMove, alertMovesCtes, moveAlert } from '../lifecycle/index.js';
+
+const SENT = alertMove('OUTCOME_PENDING', 'OUTCOME_SENT');
+const FAILED = alertMove('OUTCOME_PENDING', 'OUTCOME_FAILED');
 
 export interface ClaimedOutcome {
   alertId: string;
@@ -56,34 +58,29 @@ export async function claimDueOutcomes(
  * Ethoca holds these outcomes: the alerts are done. One statement for the whole batch (the
  * outcome rows, the alerts' moves to OUTCOME_SENT and their events), so a batch of 25 is one round
  * trip. Outcomes no longer IN_FLIGHT (settled by another dispatcher whose lease overlapped) are
- * left as they are, and so are their alerts. Returns the ids it settled.
+ * left as they are, and so are their alerts. Returns the ids of the alerts it moved.
  */
 export async function markSent(
   db: Kysely<Database>,
   sent: readonly { alertId: string; reason: string }[],
 ): Promise<Set<string>> {
   if (sent.length === 0) return new Set();
-  const input = sent.map((entry) => ({ alert_id: entry.alertId, reason: entry.reason }));
+  const ids = sent.map((entry) => entry.alertId);
+  const paths = sent.map((entry) => ({
+    alertId: entry.alertId,
+    steps: [{ move: SENT, reason: entry.reason }] as const,
+  }));
   const { rows } = await sql<{ alert_id: string }>`
-    WITH sent AS (
-      SELECT * FROM ${jsonRows(input)} AS s (alert_id text, reason text)
-    ),
-    settled AS (
+    WITH settled AS (
       UPDATE alert_outcomes SET state = 'SENT', sent_at = now(), last_error = NULL
-        FROM sent
-       WHERE alert_outcomes.alert_id = sent.alert_id AND alert_outcomes.state = 'IN_FLIGHT'
-      RETURNING alert_outcomes.alert_id, sent.reason
+       WHERE alert_id = ANY(${ids}::text[]) AND state = 'IN_FLIGHT'
+      RETURNING alert_id
     ),
-    moved AS (
-      UPDATE alerts SET status = 'OUTCOME_SENT', updated_at = now()
-        FROM settled
-       WHERE alerts.alert_id = settled.alert_id AND alerts.status = 'OUTCOME_PENDING'
-      RETURNING alerts.alert_id, settled.reason
-    ),
-    event AS (
-      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
-      SELECT alert_id, 'OUTCOME_PENDING', 'OUTCOME_SENT', 'system', reason FROM moved
-    )
+    ${alertMovesCtes({
+      actor: 'system',
+      paths,
+      onlyWhere: sql`alerts.alert_id IN (SELECT alert_id FROM settled)`,
+    })}
     SELECT alert_id FROM moved
   `.execute(db);
   return new Set(rows.map((row) => row.alert_id));
@@ -122,10 +119,8 @@ export async function markFailed(
       .where('state', '=', 'IN_FLIGHT')
       .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) return;
-    await transition(trx, {
+    await moveAlert(trx, FAILED, {
       alertId,
-      from: 'OUTCOME_PENDING',
-      to: 'OUTCOME_FAILED',
       actor: 'system',
       reason:
         state === 'DEAD_LETTER'

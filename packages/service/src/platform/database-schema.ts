@@ -7,7 +7,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export interface AlertsTable {
   alert_id: string;
   alert_type: string;
-  status: string;
+  /** Written only by `lifecycle/`; a new row takes the column's default, ARRIVAL_STATUS. */
+  status: ColumnType<string, never, string>;
   card_bin: string | null;
   card_last4: string | null;
   amount_value: Numeric;

@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import { alertMove, alertMovesCtes, type AlertPath } from '../lifecycle/index.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
 import type { LedgerMatch } from './merchant-ledger.js';
+
+const MATCHED = alertMove('RECEIVED', 'MATCHED');
+const UNMATCHED = alertMove('RECEIVED', 'UNMATCHED');
 
 export interface MatchVerdict {
   alertId: string;
@@ -12,44 +15,36 @@ export interface MatchVerdict {
 /**
  * Moves a batch of RECEIVED alerts to MATCHED (with the matched transaction) or UNMATCHED and
  * appends each one's event, in one statement, and returns the moved rows by alert id. The move is
- * conditional on RECEIVED, as in `transition`: an alert another worker moved first is left as it
- * is, gets no event, and is absent from the result.
+ * conditional on RECEIVED: an alert another worker moved first is left as it is, gets no event,
+ * and is absent from the result.
  */
 export async function recordMatches(
   db: Kysely<Database>,
   verdicts: readonly MatchVerdict[],
 ): Promise<Map<string, AlertRow>> {
   if (verdicts.length === 0) return new Map();
-  const input = verdicts.map(({ alertId, match }) => ({
-    alert_id: alertId,
-    to_status: match ? 'MATCHED' : 'UNMATCHED',
-    transaction_id: match?.transaction.transactionId ?? null,
-    method: match?.method ?? null,
-    reason: match
-      ? `matched transaction ${match.transaction.transactionId} by ${match.method}`
-      : 'no merchant transaction matched',
-    detail: match ? { transactionId: match.transaction.transactionId, method: match.method } : null,
-  }));
+  const paths = verdicts.map(({ alertId, match }): AlertPath => {
+    if (match === undefined)
+      return {
+        alertId,
+        steps: [{ move: UNMATCHED, reason: 'no merchant transaction matched' }],
+      };
+    const { transactionId } = match.transaction;
+    return {
+      alertId,
+      matchedTransactionId: transactionId,
+      matchMethod: match.method,
+      steps: [
+        {
+          move: MATCHED,
+          reason: `matched transaction ${transactionId} by ${match.method}`,
+          detail: { transactionId, method: match.method },
+        },
+      ],
+    };
+  });
   const result = await sql<AlertRow>`
-    WITH verdict AS (
-      SELECT * FROM ${jsonRows(input)} AS v (
-        alert_id text, to_status text, transaction_id text, method text, reason text, detail jsonb)
-    ),
-    moved AS (
-      UPDATE alerts
-         SET status = verdict.to_status,
-             matched_transaction_id = verdict.transaction_id,
-             match_method = verdict.method,
-             updated_at = now()
-        FROM verdict
-       WHERE alerts.alert_id = verdict.alert_id AND alerts.status = 'RECEIVED'
-      RETURNING alerts.*
-    ),
-    event AS (
-      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason, detail)
-      SELECT moved.alert_id, 'RECEIVED', verdict.to_status, 'rule', verdict.reason, verdict.detail
-        FROM moved JOIN verdict ON verdict.alert_id = moved.alert_id
-    )
+    WITH ${alertMovesCtes({ actor: 'rule', paths })}
     SELECT * FROM moved
   `.execute(db);
   return new Map(result.rows.map((row) => [row.alert_id, row]));

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
 import type { AlertRow, Database } from '../platform/database-schema.js';
-import { IllegalTransitionError } from './alert-state-machine.js';
+import { IllegalTransitionError } from '../lifecycle/index.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
 import { recordMatches } from './match-recording.js';
 import {
@@ -23,7 +23,7 @@ import {
   reserveRefund,
   type Reservation,
 } from './refund-reservation.js';
-import { recordRuleOutcomes, type RuleOutcomeInput } from './rule-outcome-recording.js';
+import { recordRuleOutcomes, type RuleOutcomeInput } from '../outcomes/rule-outcome-recording.js';
 
 export interface ProcessAlertDeps {
   db: Kysely<Database>;

@@ -2,10 +2,13 @@ import { minorUnitsToDecimal, toMinorUnits, type MinorMoney } from '@mastercom/c
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database-schema.js';
 import { alertAmount, alertTypeOf } from './alert-decision-input.js';
-import { transition } from './alert-state-machine.js';
+import { alertMove, moveAlert } from '../lifecycle/index.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
 import { LEDGER_SELECT, toLedger, type LedgerTransaction } from './merchant-ledger.js';
 import type { RefundResult } from './refund-gateway.js';
+
+const RESERVED = alertMove('MATCHED', 'REFUND_REQUESTED');
+const REFUSED = alertMove('REFUND_REQUESTED', 'MATCHED');
 
 /**
  * Refunds are reserved before the PSP is asked, so one merchant transaction is never refunded
@@ -16,7 +19,7 @@ import type { RefundResult } from './refund-gateway.js';
  *    yet refunded or reserved), add it to `refund_reserved_value`, and move the alert MATCHED ->
  *    REFUND_REQUESTED. The table's CHECK refuses any write that would reserve past the amount.
  * 2. ask the PSP with the alert id as the idempotency key, for the reserved amount;
- * 3. settle: a confirmed refund moves from reserved to refunded (rule-outcome-recording), a
+ * 3. settle: a confirmed refund moves from reserved to refunded (outcomes/rule-outcome-recording), a
  *    refused one is released and the alert returns to MATCHED for an agent (`releaseRefusedRefund`).
  *
  * A worker that stops anywhere between 1 and 3 finds the alert in REFUND_REQUESTED and resumes from
@@ -87,10 +90,8 @@ export async function reserveRefund(
       };
     }
 
-    await transition(trx, {
+    await moveAlert(trx, RESERVED, {
       alertId: alert.alert_id,
-      from: 'MATCHED',
-      to: 'REFUND_REQUESTED',
       actor: 'rule',
       reason: `rule ${decision.rule}: ${decision.action === 'void' ? 'void' : 'refund'} of ${decimal(reserve, transaction)} ${transaction.currencyCode} reserved on transaction ${transactionId}`,
       detail: { rule: decision.rule, amountMinor: reserve, currencyCode: transaction.currencyCode },
@@ -193,10 +194,8 @@ export async function releaseRefusedRefund(
       .forUpdate()
       .executeTakeFirst();
     if (alert?.status !== 'REFUND_REQUESTED') return;
-    await transition(trx, {
+    await moveAlert(trx, REFUSED, {
       alertId: reservation.alertId,
-      from: 'REFUND_REQUESTED',
-      to: 'MATCHED',
       actor: 'rule',
       reason: `the PSP refused the refund (${refund.refundId}); the reservation is released and an agent decides`,
     });

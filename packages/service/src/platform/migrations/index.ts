@@ -3,6 +3,7 @@ import * as alerts from './0001-alerts.js';
 import * as processing from './0002-processing.js';
 import * as mastercom from './0003-mastercom.js';
 import * as refundReservations from './0004-refund-reservations.js';
+import * as alertArrivalStatus from './0005-alert-arrival-status.js';
 
 /**
  * Every migration, in order. Listed statically rather than read from a folder so the built
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-processing': processing,
   '0003-mastercom': mastercom,
   '0004-refund-reservations': refundReservations,
+  '0005-alert-arrival-status': alertArrivalStatus,
 };

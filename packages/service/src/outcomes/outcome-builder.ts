@@ -4,8 +4,8 @@ import {
   type AlertOutcome,
   type MinorMoney,
 } from '@mastercom/contracts';
-import type { Decision } from './decision-rules.js';
-import type { RefundResult } from './refund-gateway.js';
+import type { Decision } from '../processing/decision-rules.js';
+import type { RefundResult } from '../processing/refund-gateway.js';
 
 export interface OutcomeInput {
   alertId: string;

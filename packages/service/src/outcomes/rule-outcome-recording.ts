@@ -1,18 +1,29 @@
 import { sql, type Kysely } from 'kysely';
-import type { AlertStatus } from '../alerts/alert-status.js';
-import type { AlertRow, Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
+import { minorUnitsToDecimal } from '@mastercom/contracts';
 import {
-  canTransition,
+  alertMove,
+  alertMovesCtes,
   IllegalTransitionError,
   illegalTransitionFrom,
-} from './alert-state-machine.js';
-import { minorUnitsToDecimal } from '@mastercom/contracts';
-import { alertAmount } from './alert-decision-input.js';
-import type { Decision } from './decision-rules.js';
+  type AlertPath,
+  type AlertStep,
+} from '../lifecycle/index.js';
+import type { AlertRow, Database } from '../platform/database-schema.js';
+import { jsonRows } from '../platform/json-rows.js';
+import { alertAmount } from '../processing/alert-decision-input.js';
+import type { Decision } from '../processing/decision-rules.js';
+import type { RefundResult } from '../processing/refund-gateway.js';
+import type { Reservation } from '../processing/refund-reservation.js';
 import { buildOutcome } from './outcome-builder.js';
-import type { RefundResult } from './refund-gateway.js';
-import type { Reservation } from './refund-reservation.js';
+
+// The rule's decision reaches OUTCOME_PENDING straight from where the matcher left the alert, or
+// through ACTIONED when the PSP refunded or voided it.
+const DECIDED = {
+  MATCHED: alertMove('MATCHED', 'OUTCOME_PENDING'),
+  UNMATCHED: alertMove('UNMATCHED', 'OUTCOME_PENDING'),
+} as const;
+const ACTIONED = alertMove('REFUND_REQUESTED', 'ACTIONED');
+const DECIDED_AFTER_ACTION = alertMove('ACTIONED', 'OUTCOME_PENDING');
 
 export interface RuleOutcomeInput {
   alert: AlertRow;
@@ -60,42 +71,33 @@ export async function recordRuleOutcomes(
   if (inputs.length === 0) return new Set();
   const prepared = inputs.map((input) => prepare(input));
   const decided = prepared.map((rows) => rows.decided);
-  const steps = prepared.flatMap((rows) => rows.steps);
+  const paths = prepared.map((rows) => rows.path);
   const at = new Date(Math.max(...inputs.map((input) => input.at.getTime())));
   const transactions = [
     ...new Set(inputs.flatMap((input) => input.refund?.reservation.transactionId ?? [])),
   ].sort();
-  if (transactions.length === 0) return recordStatement(db, decided, steps, at);
+  if (transactions.length === 0) return recordStatement(db, decided, paths, at);
   return db.transaction().execute(async (trx) => {
     await sql`
       SELECT 1 FROM merchant_transactions WHERE transaction_id = ANY(${transactions})
        ORDER BY transaction_id FOR UPDATE
     `.execute(trx);
-    return recordStatement(trx, decided, steps, at);
+    return recordStatement(trx, decided, paths, at);
   });
 }
 
 async function recordStatement(
   db: Kysely<Database>,
   decided: readonly ReturnType<typeof prepare>['decided'][],
-  steps: readonly ReturnType<typeof prepare>['steps'][number][],
+  paths: readonly AlertPath[],
   at: Date,
 ): Promise<Set<string>> {
   const result = await sql<{ alert_id: string }>`
     WITH decided AS (
       SELECT * FROM ${jsonRows(decided)} AS d (
-        alert_id text, from_status text, outcome jsonb, refund_status text, psp_refund_id text)
+        alert_id text, outcome jsonb, refund_status text, psp_refund_id text)
     ),
-    step AS (
-      SELECT * FROM ${jsonRows(steps)} AS s (
-        alert_id text, ord int, from_status text, to_status text, reason text)
-    ),
-    moved AS (
-      UPDATE alerts SET status = 'OUTCOME_PENDING', updated_at = ${at}
-        FROM decided
-       WHERE alerts.alert_id = decided.alert_id AND alerts.status = decided.from_status
-      RETURNING alerts.alert_id
-    ),
+    ${alertMovesCtes({ actor: 'rule', paths, at })},
     settled AS (
       UPDATE alert_refunds
          SET status = decided.refund_status, psp_refund_id = decided.psp_refund_id,
@@ -116,12 +118,6 @@ async function recordStatement(
                 FROM settled GROUP BY transaction_id) AS totals
        WHERE merchant_transactions.transaction_id = totals.transaction_id
     ),
-    event AS (
-      INSERT INTO alert_events (alert_id, from_status, to_status, actor, reason)
-      SELECT step.alert_id, step.from_status, step.to_status, 'rule', step.reason
-        FROM step JOIN moved ON moved.alert_id = step.alert_id
-       ORDER BY step.alert_id, step.ord
-    ),
     outcome AS (
       INSERT INTO alert_outcomes (alert_id, outcome, decided_by, state)
       SELECT decided.alert_id, decided.outcome, 'rule', 'PENDING'
@@ -132,16 +128,7 @@ async function recordStatement(
   return new Set(result.rows.map((row) => row.alert_id));
 }
 
-interface TrailStep {
-  from_status: AlertStatus;
-  to_status: AlertStatus;
-  reason: string;
-}
-
-/**
- * One alert's rows for the statement: its decision (with the Outcome API item) and its trail
- * steps, each step checked against the state machine's allowed moves.
- */
+/** One alert's rows for the statement: its decision (with the Outcome API item) and its path. */
 function prepare(input: RuleOutcomeInput) {
   const { alert, decision, refund, at } = input;
   const outcome = buildOutcome({
@@ -152,29 +139,32 @@ function prepare(input: RuleOutcomeInput) {
     now: at,
   });
   const decidedReason = `rule ${decision.rule}: ${decision.outcome}, ${outcome.refundStatus}`;
-  const steps: TrailStep[] =
-    refund === undefined
-      ? [{ from_status: input.from, to_status: 'OUTCOME_PENDING', reason: decidedReason }]
-      : [
-          {
-            from_status: input.from,
-            to_status: 'ACTIONED',
-            reason: `${decision.action === 'void' ? 'voided' : 'refunded'} ${minorUnitsToDecimal(refund.result.amount.minor, refund.result.amount.currencyCode)} ${refund.result.amount.currencyCode} through the PSP (${refund.result.status}, ${refund.result.refundId})`,
-          },
-          { from_status: 'ACTIONED', to_status: 'OUTCOME_PENDING', reason: decidedReason },
-        ];
-  for (const step of steps) {
-    if (!canTransition(step.from_status, step.to_status))
-      throw new IllegalTransitionError(alert.alert_id, step.from_status, step.to_status);
-  }
+  // Money moved exactly when the alert waits in REFUND_REQUESTED; anything else is a caller's bug.
+  if ((input.from === 'REFUND_REQUESTED') !== (refund !== undefined))
+    throw new IllegalTransitionError(
+      alert.alert_id,
+      input.from,
+      refund ? 'ACTIONED' : 'OUTCOME_PENDING',
+    );
+  const steps: [AlertStep, ...AlertStep[]] =
+    input.from === 'REFUND_REQUESTED' && refund !== undefined
+      ? [
+          { move: ACTIONED, reason: actionedReason(decision, refund.result) },
+          { move: DECIDED_AFTER_ACTION, reason: decidedReason },
+        ]
+      : [{ move: DECIDED[input.from as keyof typeof DECIDED], reason: decidedReason }];
   return {
     decided: {
       alert_id: alert.alert_id,
-      from_status: input.from,
       outcome,
       refund_status: refund?.result.status ?? null,
       psp_refund_id: refund?.result.refundId ?? null,
     },
-    steps: steps.map((step, ord) => ({ alert_id: alert.alert_id, ord, ...step })),
+    path: { alertId: alert.alert_id, steps } satisfies AlertPath,
   };
+}
+
+function actionedReason(decision: Decision, result: RefundResult): string {
+  const { amount, status, refundId } = result;
+  return `${decision.action === 'void' ? 'voided' : 'refunded'} ${minorUnitsToDecimal(amount.minor, amount.currencyCode)} ${amount.currencyCode} through the PSP (${status}, ${refundId})`;
 }
