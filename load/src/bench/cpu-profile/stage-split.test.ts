@@ -1,0 +1,84 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- files in a temporary folder the test makes */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { splitByStage, type CpuProfile } from './stage-split.js';
+
+// The profile is written by Node itself (`--cpu-prof`), not by this test: modules laid out where
+// the service's stages live spin for known times, one of them calling into another stage's code.
+const root = mkdtempSync(join(tmpdir(), 'stage-split-'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+const SPIN =
+  'export function spin(ms) { const end = performance.now() + ms; let x = 0; while (performance.now() < end) x += Math.sqrt(x + 1); return x; }\n';
+const files: Record<string, string> = {
+  'packages/service/dist/alerts/authentication/verify.js': `${SPIN}import { log } from '../../../../../node_modules/.pnpm/pino@10.4.0/node_modules/pino/pino.js';\nexport function verify(ms) { spin(ms); }\nexport function verifyAndLog(ms) { log(ms); }\n`,
+  'node_modules/.pnpm/pino@10.4.0/node_modules/pino/pino.js': `${SPIN}export function log(ms) { spin(ms); }\n`,
+  'packages/service/dist/platform/database/database.js': `${SPIN}export function send(ms) { spin(ms); }\n`,
+  'main.mjs': [
+    "import { verify, verifyAndLog } from './packages/service/dist/alerts/authentication/verify.js';",
+    "import { send } from './packages/service/dist/platform/database/database.js';",
+    'for (let i = 0; i < 10; i += 1) { verify(30); verifyAndLog(20); send(25); }',
+  ].join('\n'),
+};
+
+function profile(): CpuProfile {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  execFileSync(process.execPath, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${root}`,
+    '--cpu-prof-name=run.cpuprofile',
+    join(root, 'main.mjs'),
+  ]);
+  expect(readdirSync(root)).toContain('run.cpuprofile');
+  return JSON.parse(readFileSync(join(root, 'run.cpuprofile'), 'utf8')) as CpuProfile;
+}
+
+describe('CPU profile split by stage', () => {
+  it('puts each sample in the innermost stage on its stack, in proportion to the time spent', () => {
+    const split = splitByStage(profile());
+    const ms = (micros: number) => micros / 1000;
+    // 300 ms in authentication, 200 ms in the logger called from it, 250 ms sending statements.
+    expect(ms(split.micros.authentication)).toBeGreaterThan(300 * 0.7);
+    expect(ms(split.micros.authentication)).toBeLessThan(300 * 1.3);
+    expect(ms(split.micros.logging)).toBeGreaterThan(200 * 0.7);
+    expect(ms(split.micros.logging)).toBeLessThan(200 * 1.3);
+    expect(ms(split.micros.statement)).toBeGreaterThan(250 * 0.7);
+    expect(ms(split.micros.statement)).toBeLessThan(250 * 1.3);
+    expect(split.micros.json + split.micros.masking).toBe(0);
+    expect(split.totalMicros).toBe(Object.values(split.micros).reduce((a, b) => a + b, 0));
+    expect(split.samples).toBeGreaterThan(100);
+  });
+
+  it('leaves idle time out and counts the garbage collector on its own', () => {
+    const frame = (id: number, functionName: string, url = '', children: number[] = []) => ({
+      id,
+      callFrame: { functionName, url },
+      children,
+    });
+    const split = splitByStage({
+      nodes: [
+        frame(1, '(root)', '', [2, 3, 4, 5]),
+        frame(2, '(idle)'),
+        frame(3, '(garbage collector)'),
+        frame(4, 'onStreamRead', 'node:internal/stream_base_commons'),
+        frame(5, 'tick', 'file:///app/elsewhere.js'),
+      ],
+      startTime: 0,
+      endTime: 100,
+      samples: [2, 3, 4, 5, 2],
+      timeDeltas: [0, 40, 10, 20, 25],
+    });
+    // Samples start at 0, 40, 50, 70, 95: idle 40 + 5, gc 10, sockets 20 (http), other 25.
+    expect(split.micros).toMatchObject({ gc: 10, http: 20, other: 25 });
+    expect(split.totalMicros).toBe(55);
+    expect(split.samples).toBe(3);
+  });
+});
