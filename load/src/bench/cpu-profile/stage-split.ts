@@ -148,7 +148,17 @@ export interface StageSplit {
   samples: number;
 }
 
-export function splitByStage(profile: CpuProfile): StageSplit {
+/**
+ * A span of time on the machine's monotonic clock, in microseconds: V8 stamps profiles with it,
+ * and `process.hrtime.bigint() / 1000n` in any process on the same machine reads the same clock.
+ */
+export interface ProfileWindow {
+  fromMicros: number;
+  toMicros: number;
+}
+
+/** The profile's CPU by stage, only the samples that start inside `window` when one is given. */
+export function splitByStage(profile: CpuProfile, window?: ProfileWindow): StageSplit {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes)
@@ -189,6 +199,7 @@ export function splitByStage(profile: CpuProfile): StageSplit {
   profile.samples.forEach((id, index) => {
     const start = starts[index] ?? profile.endTime;
     const duration = Math.max(0, (starts[index + 1] ?? profile.endTime) - start);
+    if (window !== undefined && (start < window.fromMicros || start >= window.toMicros)) return;
     const stage = resolve(id);
     if (stage === 'idle') return;
     micros[stage] += duration;
