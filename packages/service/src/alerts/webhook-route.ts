@@ -12,10 +12,11 @@ import {
   type AlertAcknowledgement,
   type EthocaAlert,
 } from '@mastercom/contracts';
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import * as z from 'zod';
 import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/card-masking.js';
 import { isTransientDatabaseError } from '../platform/database-errors.js';
+import { readRequestBody } from '../platform/http/read-request-body.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { AlertToStore, IngestResult } from './alert-ingest.js';
@@ -119,7 +120,7 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     },
     // Reads the exact bytes (the HMAC is over them) and stops at the limit: a Content-Length over
     // it is refused before reading, a chunked body as soon as it passes it.
-    readBoundedBody(deps.bodyLimitBytes),
+    readRequestBody(deps.bodyLimitBytes),
     (_req, res, next) => {
       if (res.locals.overCapacity !== true) {
         next();
@@ -215,7 +216,7 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
     next,
   ) => {
     if (error.type === 'entity.too.large') {
-      // The rest of an oversized body is not kept; readBoundedBody reads on for a bounded while so
+      // The rest of an oversized body is not kept; readRequestBody reads on for a bounded while so
       // the sender can see this answer, then closes. The header has to be set before the answer
       // is sent, or setting it throws.
       res.set('Connection', 'close');
@@ -297,109 +298,6 @@ export function parseDelivery(raw: Buffer, maxAlertsPerDelivery: number): Parsed
     result.success ? [normalizeAlert(result.data)] : [],
   );
   return { ok: true, parsed, valid };
-}
-
-/** The body-parser error a bounded read reports, in the shape `bodyErrors` below handles. */
-function bodyError(type: string, status: number): Error & { type: string; status: number } {
-  return Object.assign(new Error(type), { type, status });
-}
-
-/** How long a refused oversized upload may keep its connection while its sender reads the 413. */
-const LINGER_MS = 2_000;
-/** How long a refused upload that went past its discard budget stalls before it is closed. */
-const STALL_BEFORE_CLOSE_MS = 250;
-
-/**
- * Reads the request body into `req.body` up to `limit` bytes. body-parser, on an oversized body,
- * reads (and discards) the whole rest of the request before it answers, however large; this
- * reader answers 413 as soon as the body is known to be too large (a declared Content-Length
- * before a byte is read, a chunked body the moment it passes the limit) and then closes the
- * connection after a bounded linger.
- */
-function readBoundedBody(limit: number): express.RequestHandler {
-  return (req, _res, next) => {
-    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') {
-      next(bodyError('encoding.unsupported', 415));
-      return;
-    }
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (declared > limit) {
-      lingerThenClose(req, limit);
-      next(bodyError('entity.too.large', 413));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const detach = () => {
-      done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      detach();
-      chunks.length = 0;
-      lingerThenClose(req, limit);
-      next(bodyError('entity.too.large', 413));
-    };
-    const onEnd = () => {
-      if (done) return;
-      detach();
-      req.body = Buffer.concat(chunks, size);
-      next();
-    };
-    const onAborted = () => {
-      if (done) return;
-      detach();
-      next(bodyError('request.aborted', 400));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onAborted);
-  };
-}
-
-/**
- * Closes the connection of a refused upload without losing the refusal. Node ends a
- * `Connection: close` answer with `socket.destroySoon()`, which closes the socket as soon as the
- * answer is flushed; with the sender's body still arriving, the kernel then sends a reset that
- * can overtake the 413, and the sender sees a broken connection instead. Here the service closes
- * only its sending side after the answer and reads on, keeping nothing, for at most `budget`
- * more bytes or `LINGER_MS`, then stops reading and destroys the socket: the sender can read the
- * 413, and the service reads at most about twice the limit however much the sender offers.
- */
-function lingerThenClose(req: Request, budget: number): void {
-  const socket = req.socket;
-  // Counting starts once the answer is out: bytes that arrive before it are discarded too, but
-  // closing then would lose the 413 itself. The answer follows at once, so that stays small.
-  let counting = false;
-  let discarded = 0;
-  req.on('data', (chunk: Buffer) => {
-    if (!counting) return;
-    discarded += chunk.length;
-    if (discarded <= budget) return;
-    // Past the budget the service stops reading rather than closing at once: a reset sent while
-    // the sender is still busy writing would make its kernel drop the unread 413. With reading
-    // stopped the sender's writes stall, it reads the answer, and the socket goes shortly after.
-    req.pause();
-    setTimeout(() => socket.destroy(), STALL_BEFORE_CLOSE_MS).unref();
-  });
-  req.on('error', () => undefined);
-  req.resume();
-  socket.destroySoon = () => {
-    counting = true;
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  };
 }
 
 type AlertValidation = { success: true; data: EthocaAlert } | { success: false; error: z.ZodError };
