@@ -19,6 +19,7 @@ import {
   recordFiledCase,
 } from './case-store.js';
 import type { DocumentStorage } from './document-storage.js';
+import { findCaseActionDocument } from './document-store.js';
 import type { MastercomClient } from './mastercom-client.js';
 import { sendMastercomFailure, sendMastercomNotConfigured } from './mastercom-problems.js';
 import type { Access } from '../access/require-role.js';
@@ -169,11 +170,7 @@ export function casesRouter(deps: MastercomApiDeps): Router {
       }
       let fileAttachment = action.fileAttachment;
       if (documentId !== undefined) {
-        const document = await db
-          .selectFrom('mastercom_documents')
-          .select(['case_id', 'mastercom_filename', 'forwarded_at'])
-          .where('document_id', '=', documentId)
-          .executeTakeFirst();
+        const document = await findCaseActionDocument(db, documentId);
         const content = document && (await deps.storage.get(documentId));
         if (document?.case_id !== caseId || content === undefined) {
           sendProblem(res, 404, 'Not found', `case ${caseId} has no document ${documentId}`, [
