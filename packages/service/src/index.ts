@@ -61,7 +61,7 @@ export { createMastercardSigner, type MastercardSigner } from './platform/master
 export type { Database } from './platform/database-schema.js';
 export { MastercomClient, type MastercomClientOptions } from './mastercom/mastercom-client.js';
 export { MastercomError } from './mastercom/mastercom-error.js';
-export { MastercomQueueSync, type QueueSyncResult } from './mastercom/queue-sync.js';
+export { MastercomQueueSync, type QueueSyncResult } from './mastercom/queue-sync/queue-sync.js';
 export { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';
 // The webhook's authentication and parse path, which the fault campaign drives directly to try
 // tens of thousands of hostile inputs per run without HTTP in between.

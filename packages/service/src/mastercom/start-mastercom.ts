@@ -6,7 +6,7 @@ import { mastercardSignerFromConfig } from '../platform/mastercard-signing.js';
 import type { Metrics } from '../platform/metrics.js';
 import { checkKeyExpiry } from './key-expiry.js';
 import { MastercomClient } from './mastercom-client.js';
-import { MastercomQueueSync } from './queue-sync.js';
+import { MastercomQueueSync } from './queue-sync/queue-sync.js';
 import { MastercomSyncScheduler } from './sync-scheduler.js';
 
 /**

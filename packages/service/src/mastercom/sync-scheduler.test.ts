@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { QueueSyncResult } from './queue-sync.js';
+import type { QueueSyncResult } from './queue-sync/queue-sync.js';
 import { MastercomSyncScheduler } from './sync-scheduler.js';
 
 const result: QueueSyncResult = {

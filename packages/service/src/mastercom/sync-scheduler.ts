@@ -1,6 +1,6 @@
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
-import type { MastercomQueueSync } from './queue-sync.js';
+import type { MastercomQueueSync } from './queue-sync/queue-sync.js';
 
 /**
  * Runs the queue sync every `intervalMs` in the worker role. Runs never overlap: the next one is

@@ -17,12 +17,20 @@ import {
   type ClaimSummary,
 } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import { maskCardNumbersDeep } from '../platform/card-masking.js';
-import type { Database } from '../platform/database-schema.js';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
-import type { MastercomClient } from './mastercom-client.js';
-import { MastercomError } from './mastercom-error.js';
+import { maskCardNumbersDeep } from '../../platform/card-masking.js';
+import type { Database } from '../../platform/database-schema.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Metrics } from '../../platform/metrics.js';
+import type { MastercomClient } from '../mastercom-client.js';
+import { MastercomError } from '../mastercom-error.js';
+import {
+  changedClaims,
+  pendingAcknowledgements,
+  readWatermark,
+  recordAcknowledged,
+  saveWatermark,
+  storeClaim,
+} from './claim-store.js';
 
 /** Any constant unique to this job; two workers never sync at the same time. */
 const SYNC_LOCK_KEY = 0x4d43_5359; // "MCSY"
@@ -133,14 +141,10 @@ export class MastercomQueueSync {
   async #syncQueue(queueName: string): Promise<QueueSyncResult['queues'][number]> {
     const { db, client, metrics } = this.#deps;
     const now = truncateToMinute((this.#deps.now ?? (() => new Date()))());
-    const state = await db
-      .selectFrom('mastercom_sync_state')
-      .select('watermark')
-      .where('queue_name', '=', queueName)
-      .executeTakeFirst();
+    const watermark = await readWatermark(db, queueName);
     // The next read starts at the minute the last one ended in, so a claim modified later in
     // that same minute is still seen; reading it twice is harmless.
-    const from = state?.watermark ?? new Date(now.getTime() - this.#options.lookbackDays * DAY_MS);
+    const from = watermark ?? new Date(now.getTime() - this.#options.lookbackDays * DAY_MS);
     const summary = {
       queueName,
       from: mastercomMinute(from),
@@ -159,7 +163,7 @@ export class MastercomQueueSync {
           pageNb: String(pageNb),
         });
         summary.claimsRead += page.claimList.length;
-        const changed = await this.#changedClaims(page.claimList);
+        const changed = await changedClaims(db, page.claimList);
         for (let index = 0; index < changed.length; index += CLAIM_FETCH_CONCURRENCY) {
           const batch = changed.slice(index, index + CLAIM_FETCH_CONCURRENCY);
           const details = await Promise.all(batch.map((claim) => client.getClaim(claim.claimId)));
@@ -182,40 +186,10 @@ export class MastercomQueueSync {
         if (!more) break;
       }
     }
-    await db
-      .insertInto('mastercom_sync_state')
-      .values({ queue_name: queueName, watermark: now, updated_at: new Date() })
-      .onConflict((conflict) =>
-        conflict.column('queue_name').doUpdateSet({ watermark: now, updated_at: new Date() }),
-      )
-      .execute();
+    await saveWatermark(db, queueName, now);
     metrics.increment('sync.claims_read', summary.claimsRead, [`queue:${queueName}`]);
     metrics.increment('chargebacks.new', summary.newChargebacks, [`queue:${queueName}`]);
     return summary;
-  }
-
-  /** Claims not stored yet, or stored with another modification date: the ones worth a GET. */
-  async #changedClaims(claims: readonly ClaimSummary[]): Promise<ClaimSummary[]> {
-    if (claims.length === 0) return [];
-    const unique = [...new Map(claims.map((claim) => [claim.claimId, claim])).values()];
-    const stored = await this.#deps.db
-      .selectFrom('mastercom_claims')
-      .select(['claim_id', 'last_modified_date', 'queue_name'])
-      .where(
-        'claim_id',
-        'in',
-        unique.map((claim) => claim.claimId),
-      )
-      .execute();
-    const known = new Map(stored.map((row) => [row.claim_id, row]));
-    return unique.filter((claim) => {
-      const row = known.get(claim.claimId);
-      if (row === undefined) return true;
-      return (
-        row.last_modified_date !== (claim.lastModifiedDate ?? null) ||
-        row.queue_name !== (claim.queueName ?? null)
-      );
-    });
   }
 
   async #storeClaim(
@@ -230,66 +204,7 @@ export class MastercomQueueSync {
       chargebackId: chargeback.chargebackId,
       claimId: chargeback.claimId,
     }));
-    const outcome = await this.#deps.db.transaction().execute(async (trx) => {
-      const claimRow = {
-        queue_name: claim.queueName ?? null,
-        acquirer_ref_num: claim.acquirerRefNum ?? null,
-        claim_type: claim.claimType ?? null,
-        claim_value: claim.claimValue ?? null,
-        progress_state: claim.progressState ?? null,
-        is_open: claim.isOpen ?? null,
-        last_modified_date: claim.lastModifiedDate ?? null,
-        summary: JSON.stringify(claim),
-      };
-      const stored = await trx
-        .insertInto('mastercom_claims')
-        .values({ claim_id: claim.claimId, ...claimRow })
-        .onConflict((conflict) =>
-          conflict.column('claim_id').doUpdateSet({ ...claimRow, updated_at: new Date() }),
-        )
-        .returning(['alert_id', sql<boolean>`xmax = 0`.as('inserted')])
-        .executeTakeFirstOrThrow();
-      if (stored.inserted) {
-        await trx
-          .insertInto('mastercom_claim_events')
-          .values({
-            claim_id: claim.claimId,
-            kind: 'DISCOVERED',
-            detail: JSON.stringify({
-              queueName: claim.queueName ?? null,
-              progressState: claim.progressState ?? null,
-            }),
-          })
-          .execute();
-      }
-      let newChargebacks: ChargebackDetails[] = [];
-      for (const chargeback of chargebacks) {
-        const row = {
-          claim_id: claim.claimId,
-          chargeback_type: chargeback.chargebackType,
-          reason_code: chargeback.reasonCode,
-          amount_value: chargeback.amount,
-          amount_currency: chargeback.currency,
-          chargeback_ref_num: chargeback.chargebackRefNum ?? null,
-          create_date: chargeback.createDate ?? null,
-          detail: JSON.stringify(chargeback),
-        };
-        const result = await trx
-          .insertInto('mastercom_chargebacks')
-          .values({ chargeback_id: chargeback.chargebackId, ...row })
-          .onConflict((conflict) =>
-            conflict.column('chargeback_id').doUpdateSet({ ...row, updated_at: new Date() }),
-          )
-          .returning(sql<boolean>`xmax = 0`.as('inserted'))
-          .executeTakeFirstOrThrow();
-        if (result.inserted) newChargebacks = [...newChargebacks, chargeback];
-      }
-      const linked =
-        stored.alert_id === null && claim.acquirerRefNum !== undefined
-          ? await linkToAlert(trx, claim, chargebacks)
-          : false;
-      return { newClaim: stored.inserted, newChargebacks: newChargebacks.length, linked };
-    });
+    const outcome = await storeClaim(this.#deps.db, claim, chargebacks);
     if (outcome.linked) {
       this.#deps.metrics.increment('alerts.became_chargeback');
       this.#deps.logger.info(
@@ -305,18 +220,7 @@ export class MastercomQueueSync {
     Pick<QueueSyncResult, 'acknowledged' | 'acknowledgementCalls' | 'acknowledgementFailures'>
   > {
     const { db, client, logger, metrics } = this.#deps;
-    const pending = await db
-      .selectFrom('mastercom_chargebacks as cb')
-      .innerJoin('mastercom_claims as claim', 'claim.claim_id', 'cb.claim_id')
-      .select(['cb.chargeback_id', 'cb.claim_id'])
-      .where('cb.acknowledged_at', 'is', null)
-      // Second presentments are our own answers; only the issuer's chargebacks are acknowledged.
-      .where('cb.chargeback_type', '=', 'CHARGEBACK')
-      .where('claim.queue_name', '=', 'Unworked')
-      .orderBy('cb.first_seen_at')
-      .orderBy('cb.chargeback_id')
-      .limit(MAX_ACKNOWLEDGEMENTS_PER_RUN)
-      .execute();
+    const pending = await pendingAcknowledgements(db, MAX_ACKNOWLEDGEMENTS_PER_RUN);
     let acknowledged = 0;
     let calls = 0;
     let failures = 0;
@@ -354,36 +258,7 @@ export class MastercomQueueSync {
           'Mastercom refused some acknowledgements',
         );
       }
-      if (done.length > 0) {
-        await db.transaction().execute(async (trx) => {
-          const at = new Date();
-          await trx
-            .updateTable('mastercom_chargebacks')
-            .set({ acknowledged_at: at, updated_at: at })
-            .where(
-              'chargeback_id',
-              'in',
-              done.map((row) => row.chargeback_id),
-            )
-            .execute();
-          const claimIds = [...new Set(done.map((row) => row.claim_id))];
-          await trx
-            .updateTable('mastercom_claims')
-            .set({ queue_name: 'Worked', updated_at: at })
-            .where('claim_id', 'in', claimIds)
-            .execute();
-          await trx
-            .insertInto('mastercom_claim_events')
-            .values(
-              done.map((row) => ({
-                claim_id: row.claim_id,
-                kind: 'ACKNOWLEDGED' as const,
-                detail: JSON.stringify({ chargebackId: row.chargeback_id }),
-              })),
-            )
-            .execute();
-        });
-      }
+      await recordAcknowledged(db, done);
       acknowledged += done.length;
     }
     metrics.increment('chargebacks.acknowledged', acknowledged);
@@ -394,55 +269,4 @@ export class MastercomQueueSync {
 
 function isSuccess(status: string | undefined): boolean {
   return status === undefined || /^(success|ok|acknowledged)$/i.test(status);
-}
-
-/**
- * Records, on both sides, that the claim is about the transaction of an earlier Ethoca alert: an
- * alert event by `system` that leaves the alert's status as it is (the alert's outcome is already
- * final or on its way; a chargeback does not change it), and a claim event naming the alert.
- */
-async function linkToAlert(
-  trx: Kysely<Database>,
-  claim: ClaimSummary,
-  chargebacks: readonly ChargebackDetails[],
-): Promise<boolean> {
-  const alert = await trx
-    .selectFrom('alerts')
-    .select(['alert_id', 'status'])
-    .where('acquirer_reference_number', '=', claim.acquirerRefNum ?? '')
-    .orderBy('received_at')
-    .orderBy('alert_id')
-    .limit(1)
-    .executeTakeFirst();
-  if (alert === undefined) return false;
-  await trx
-    .updateTable('mastercom_claims')
-    .set({ alert_id: alert.alert_id })
-    .where('claim_id', '=', claim.claimId)
-    .execute();
-  const reasonCodes = [...new Set(chargebacks.map((chargeback) => chargeback.reasonCode))];
-  await trx
-    .insertInto('alert_events')
-    .values({
-      alert_id: alert.alert_id,
-      from_status: alert.status,
-      to_status: alert.status,
-      actor: 'system',
-      reason: `became a chargeback: Mastercom claim ${claim.claimId}${reasonCodes.length > 0 ? ` (reason code ${reasonCodes.join(', ')})` : ''}`,
-      detail: JSON.stringify({
-        mastercomClaimId: claim.claimId,
-        chargebackIds: chargebacks.map((chargeback) => chargeback.chargebackId),
-        acquirerRefNum: claim.acquirerRefNum,
-      }),
-    })
-    .execute();
-  await trx
-    .insertInto('mastercom_claim_events')
-    .values({
-      claim_id: claim.claimId,
-      kind: 'LINKED_TO_ALERT',
-      detail: JSON.stringify({ alertId: alert.alert_id, alertStatus: alert.status }),
-    })
-    .execute();
-  return true;
 }
