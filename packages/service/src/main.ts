@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SERVICE_READY, type ServiceReadyMessage } from '@mastercom/contracts';
 import { createApp, type WebhookSettings } from './app.js';
 import { parseApiTokens } from './access/api-tokens.js';
+import { httpsServerOptions } from './alerts/authentication/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './platform/database.js';
 import { tracingProblem } from './platform/tracing.js';
@@ -112,10 +113,18 @@ async function main(): Promise<void> {
       keyExpiresAt: config.MASTERCOM_KEY_EXPIRES_AT,
     },
   });
+  // Without a client CA the service only terminates TLS; with one it asks for Ethoca's
+  // certificate, which the webhook route checks (alerts/authentication).
   const tls =
-    config.TLS_CERT !== undefined && config.TLS_KEY !== undefined
-      ? { cert: config.TLS_CERT, key: config.TLS_KEY, clientCa: config.TLS_CLIENT_CA }
-      : undefined;
+    config.TLS_CERT === undefined || config.TLS_KEY === undefined
+      ? undefined
+      : config.TLS_CLIENT_CA === undefined
+        ? { cert: config.TLS_CERT, key: config.TLS_KEY, minVersion: 'TLSv1.2' as const }
+        : httpsServerOptions({
+            certPem: config.TLS_CERT,
+            keyPem: config.TLS_KEY,
+            caBundlePem: config.TLS_CLIENT_CA,
+          });
   const server = createHttpServer(app, {
     headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

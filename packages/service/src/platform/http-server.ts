@@ -6,15 +6,20 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
-import { createServer as createHttpsServer } from 'node:https';
-import { httpsServerOptions } from '../alerts/authentication/index.js';
+import {
+  createServer as createHttpsServer,
+  type ServerOptions as TlsServerOptions,
+} from 'node:https';
 import { waitForAcceptQueue } from './accept-queue.js';
 
 export interface HttpServerOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
-  /** When set, the service terminates TLS itself (and may verify Ethoca's client certificate). */
-  tls?: { cert: string; key: string; clientCa?: string | undefined } | undefined;
+  /**
+   * When set, the service terminates TLS itself with these options; the caller decides what
+   * they ask of clients (the webhook's mTLS options come from `alerts/authentication`).
+   */
+  tls?: TlsServerOptions | undefined;
 }
 
 export function createHttpServer(listener: RequestListener, options: HttpServerOptions): Server {
@@ -32,19 +37,7 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   const server =
     tls === undefined
       ? createPlainServer(timing, listener)
-      : createHttpsServer(
-          tls.clientCa === undefined
-            ? { ...timing, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }
-            : {
-                ...timing,
-                ...httpsServerOptions({
-                  certPem: tls.cert,
-                  keyPem: tls.key,
-                  caBundlePem: tls.clientCa,
-                }),
-              },
-          listener,
-        );
+      : createHttpsServer({ ...timing, ...tls }, listener);
   // Slow-header (slowloris) sockets are cut after headersTimeout; whole requests after
   // requestTimeout, which stays inside Ethoca's 30 s acknowledgement budget.
   server.headersTimeout = options.headersTimeoutMs;
@@ -117,25 +110,14 @@ function closeSlowFirstHeaders(server: Server, timeoutMs: number, event: string)
 
 /**
  * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then closes
- * whatever is left. Resolves true when everything finished within the grace period.
- *
- * Only the listener is closed, and only once the kernel holds no connection for it that the
- * process has not accepted yet (see below). http.Server#close would also destroy every keep-alive
- * connection idle at that instant, and "idle" includes a connection whose next request is already
- * in the kernel's buffer but not yet read (a busy event loop reads it a moment later): its sender
- * gets a reset for a request it sent in good faith. The restart campaign at 500 req/s saw hundreds
- * of those per restart. Instead, every answer still to be given (to requests in flight or still to
- * come) says `Connection: close`, so each connection ends after its next response, and one that
- * stays idle is closed by the keep-alive timeout the server announces to its clients
- * (`Keep-Alive: timeout=5`), past which no client sends on it.
+ * whatever is left. Resolves true when everything finished within the grace period. Why it waits
+ * for the accept queue and ends connections after their answers instead of `server.close()`:
+ * docs/decisions/0002-sigterm-drains-the-accept-queue-before-closing.md.
  */
 export async function drainServer(server: Server, graceMs: number): Promise<boolean> {
   const started = performance.now();
   closeConnectionsAfterTheirAnswers(server);
-  // Closing the listener resets every connection still in the kernel's accept queue, and a busy
-  // process can leave a connection there for seconds (the restart campaign saw queues of 200
-  // after each start, accepted at tens per second). Those senders are already connected, so the
-  // listener stays open until the queue is empty, for at most half the grace.
+  // The listener stays open until the kernel's accept queue is empty, for at most half the grace.
   const address = server.address();
   if (address !== null && typeof address === 'object') {
     await waitForAcceptQueue(address.port, { maxWaitMs: graceMs / 2 });
