@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isServiceReadyMessage } from '@mastercom/contracts';
 import { SERVICE_NODE_FLAGS } from '@mastercom/service/node-flags';
 
 export interface RunningServer {
@@ -11,9 +12,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Where `pnpm build` puts the service's production entry point. */
+/** Where `pnpm build` puts the service's production entry point (its `./main` export). */
 export function serviceMainPath(): string {
-  return fileURLToPath(new URL('./main.js', import.meta.resolve('@mastercom/service')));
+  return fileURLToPath(import.meta.resolve('@mastercom/service/main'));
 }
 
 async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
@@ -65,9 +66,10 @@ export async function startBareServer(): Promise<RunningServer> {
 }
 
 /**
- * Starts `node packages/service/dist/main.js` as production does (with the Dockerfile's heap flags), with its log going to a file:
- * at info level the service logs every request, and a pipe that the bench had to read would put
- * the bench's own CPU into the measurement. The port comes from the service's ready line.
+ * Starts `node packages/service/dist/main.js` as production does (with the Dockerfile's heap
+ * flags), with its log going to a file: at info level the service logs every request, and a pipe
+ * that the bench had to read would put the bench's own CPU into the measurement. The port comes
+ * from the service's readiness message on its IPC channel.
  */
 export async function startService(
   env: Readonly<Record<string, string>>,
@@ -83,46 +85,41 @@ export async function startService(
     [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), serviceMainPath()],
     {
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', log, log, 'ipc'],
     },
   );
   closeSync(log);
-  const deadline = Date.now() + startupTimeoutMs;
   const early = exitedEarly(child);
   early.catch(() => undefined);
-  let exitError: Error | undefined;
-  early.catch((error: unknown) => {
-    exitError = error as Error;
-  });
-  for (;;) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const port = await Promise.race([
+      new Promise<number>((resolve) => {
+        child.on('message', (message) => {
+          if (isServiceReadyMessage(message)) resolve(message.port);
+        });
+      }),
+      early,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`was not ready within ${String(startupTimeoutMs)} ms`));
+        }, startupTimeoutMs);
+      }),
+    ]);
+    // The channel has done its work; left open it would keep the bench's event loop alive.
+    child.disconnect();
+    return {
+      pid: child.pid ?? 0,
+      url: `http://127.0.0.1:${String(port)}`,
+      stop: () => stopChild(child, 20_000),
+    };
+  } catch (error) {
+    await stopChild(child, 5_000);
     // eslint-disable-next-line security/detect-non-literal-fs-filename
     const text = await readFile(logFile, 'utf8').catch(() => '');
-    const ready = text
-      .split('\n')
-      .map((line) => {
-        try {
-          return JSON.parse(line) as { msg?: string; port?: number };
-        } catch {
-          return {};
-        }
-      })
-      .find(
-        (entry) => typeof entry.port === 'number' && entry.msg?.includes(' ready on ') === true,
-      );
-    if (ready?.port !== undefined) {
-      return {
-        pid: child.pid ?? 0,
-        url: `http://127.0.0.1:${ready.port}`,
-        stop: () => stopChild(child, 20_000),
-      };
-    }
-    if (exitError !== undefined || Date.now() > deadline) {
-      await stopChild(child, 5_000);
-      const tail = text.split('\n').slice(-15).join('\n');
-      throw new Error(
-        `the service ${exitError ? exitError.message : `was not ready within ${startupTimeoutMs} ms`}; last log lines:\n${tail}`,
-      );
-    }
-    await sleep(100);
+    const tail = text.split('\n').slice(-15).join('\n');
+    throw new Error(`the service ${(error as Error).message}; last log lines:\n${tail}`);
+  } finally {
+    clearTimeout(timer);
   }
 }

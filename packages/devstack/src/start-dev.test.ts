@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAlert } from '@mastercom/contracts/fixtures';
-import { generateStandardWebhookSecret, serviceClient, waitFor } from '@mastercom/testkit';
+import { generateStandardWebhookSecret, waitFor } from '@mastercom/testkit';
+import { serviceClient } from '@mastercom/service-harness';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const startDev = fileURLToPath(new URL('../dist/start-dev.js', import.meta.url));

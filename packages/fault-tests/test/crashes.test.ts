@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AlertOutcome } from '@mastercom/contracts';
-import { useHarness, waitFor, type OutputLine, type ServiceProcess } from '@mastercom/testkit';
+import { waitFor } from '@mastercom/testkit';
+import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/service-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';
 import { recordRow } from './support/report.js';

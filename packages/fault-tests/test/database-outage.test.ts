@@ -1,11 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startTcpFaultProxy,
-  useHarness,
-  type OutputLine,
-  type ServiceProcess,
-  type TcpFaultProxy,
-} from '@mastercom/testkit';
+import { startTcpFaultProxy, type TcpFaultProxy } from '@mastercom/testkit';
+import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/service-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';
 import { recordRow } from './support/report.js';

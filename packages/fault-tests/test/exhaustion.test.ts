@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/testkit';
+import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/service-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';
 import { recordRow } from './support/report.js';

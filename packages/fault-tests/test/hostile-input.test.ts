@@ -7,13 +7,8 @@ import {
 } from '@mastercom/contracts';
 import { createAlert, findCardNumbers, TEST_CARD_NUMBERS } from '@mastercom/contracts/fixtures';
 import { authenticateDelivery, parseDelivery, type DeliveryRequest } from '@mastercom/service';
-import {
-  decodeStandardWebhookSecret,
-  generateStandardWebhookSecret,
-  useHarness,
-  type OutputLine,
-  type ServiceProcess,
-} from '@mastercom/testkit';
+import { decodeStandardWebhookSecret, generateStandardWebhookSecret } from '@mastercom/testkit';
+import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/service-harness';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';

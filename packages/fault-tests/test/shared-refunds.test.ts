@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { outcomesForAlertType, type AlertOutcome } from '@mastercom/contracts';
 import { SeededRandom } from '@mastercom/contracts/fixtures';
-import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/testkit';
+import { useHarness, type OutputLine, type ServiceProcess } from '@mastercom/service-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAndRecord } from './support/card-scan.js';
 import {

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { IDEMPOTENCY_KEY_HEADER, PSP_REFUNDS_PATH, type AlertOutcome } from '@mastercom/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness, type Harness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness, type Harness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
 import { waitFor } from '@mastercom/testkit';
 

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AlertOutcome } from '@mastercom/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
 
 const h = useHarness();

@@ -5,8 +5,8 @@ import {
   type AlertOutcome,
 } from '@mastercom/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import {
   expectedOutcome,
   PSP_RULES,

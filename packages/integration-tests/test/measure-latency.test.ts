@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import { steeredAlerts, transactionsOf } from './support/steering.js';
 import { percentile } from '@mastercom/testkit';
 

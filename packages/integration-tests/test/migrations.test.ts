@@ -8,8 +8,8 @@ import {
 } from '@mastercom/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import { ServiceProcess } from '@mastercom/service-harness';
 import { steeredAlerts } from './support/steering.js';
 import { waitFor } from '@mastercom/testkit';
 

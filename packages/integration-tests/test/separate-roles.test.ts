@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import { expectedOutcome, steeredAlerts, transactionsOf } from './support/steering.js';
 
 const h = useHarness();

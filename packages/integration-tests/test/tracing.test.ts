@@ -3,7 +3,8 @@
 // monitors and the deploy checks read trace.express.request.*: this proves those spans exist.
 import { createAlert } from '@mastercom/contracts/fixtures';
 import { SERVICE_TRACING_FLAGS } from '@mastercom/service/node-flags';
-import { ServiceProcess, useHarness, waitFor } from '@mastercom/testkit';
+import { waitFor } from '@mastercom/testkit';
+import { ServiceProcess, useHarness } from '@mastercom/service-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   formatTrace,

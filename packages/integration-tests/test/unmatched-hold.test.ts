@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '@mastercom/testkit';
-import type { ServiceProcess } from '@mastercom/testkit';
+import { useHarness } from '@mastercom/service-harness';
+import type { ServiceProcess } from '@mastercom/service-harness';
 import { steeredAlerts } from './support/steering.js';
 
 const h = useHarness();

@@ -42,10 +42,7 @@ export * from './mocks/mock-psp.js';
 export * from './mocks/mock-mastercom.js';
 // The built service as a child process with its database and mocks, shared by the integration
 // and fault suites.
-export * from './service-harness/harness.js';
-export * from './service-harness/service-api.js';
-export * from './service-harness/service-process.js';
-export * from './service-harness/wait.js';
+export * from './wait/wait.js';
 // One POST over node:http, for the senders of the fault campaign and the bench.
 export * from './http/post-once.js';
 // The "no full card number anywhere" scan of a database and a log, shared by the suites.

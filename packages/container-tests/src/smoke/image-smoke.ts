@@ -16,7 +16,6 @@ import {
   findFreePort,
   generateRsaKeyPair,
   generateStandardWebhookSecret,
-  serviceClient,
   startMockEthoca,
   startMockMastercom,
   startMockPsp,
@@ -24,6 +23,7 @@ import {
   uniqueDatabaseName,
   withAdminClient,
 } from '@mastercom/testkit';
+import { serviceClient } from '@mastercom/service-harness';
 import { runCommand, tryCommand } from '../process/run-command.js';
 
 export interface ImageSmokeOptions {

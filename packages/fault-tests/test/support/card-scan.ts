@@ -1,4 +1,5 @@
-import { scanForCardNumbers, type Harness, type OutputLine } from '@mastercom/testkit';
+import { scanForCardNumbers } from '@mastercom/testkit';
+import { type Harness, type OutputLine } from '@mastercom/service-harness';
 import { recordRow } from './report.js';
 
 /**

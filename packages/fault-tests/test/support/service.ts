@@ -1,6 +1,6 @@
 import type { EthocaAlert } from '@mastercom/contracts';
 import { createAlert } from '@mastercom/contracts/fixtures';
-import { ServiceProcess, type Harness, type OutputLine } from '@mastercom/testkit';
+import { ServiceProcess, type Harness, type OutputLine } from '@mastercom/service-harness';
 
 /**
  * A 25-character alert id unique to a scenario (`prefix`, letters and digits) and an index. The

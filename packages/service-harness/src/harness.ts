@@ -2,16 +2,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertOutcome } from '@mastercom/contracts';
-import { generateRsaKeyPair } from '../mocks/rsa-keys.js';
-import { startMockEthoca, type StartedMockEthoca } from '../mocks/mock-ethoca.js';
-import { startMockPsp, type StartedMockPsp } from '../mocks/mock-psp.js';
-import { useTestDatabase } from '../postgres/use-test-database.js';
-import { generateStandardWebhookSecret } from '../webhook-signing/standard-webhook-signer.js';
+import {
+  generateRsaKeyPair,
+  generateStandardWebhookSecret,
+  startMockEthoca,
+  startMockPsp,
+  useTestDatabase,
+  waitFor,
+  type StartedMockEthoca,
+  type StartedMockPsp,
+} from '@mastercom/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { serviceClient, type ServiceClient } from './service-api.js';
 import { killAllServices, ServiceProcess } from './service-process.js';
-import { waitFor } from './wait.js';
 
 /** The suites' admin token: production rules apply to it (a role, 32 characters or more). */
 export const API_TOKEN = 'integration-suite-operator-token-0123456789';

@@ -1,21 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { isServiceReadyMessage } from '@mastercom/contracts';
 
 /**
- * The production entry point, found through the running suite's own workspace dependency on
- * `@mastercom/service` (resolved from its working directory, the package folder Turbo and Vitest
- * run in), so the suite runs exactly the `dist/main.js` that `build` produced. The test kit itself
- * cannot depend on the service: the service's unit tests depend on the test kit.
+ * The production entry point, `dist/main.js` as `build` produced it, resolved through this
+ * package's declared dependency on `@mastercom/service` (its `./main` export).
  */
 export function serviceMainPath(): string {
-  return join(
-    dirname(createRequire(join(process.cwd(), 'package.json')).resolve('@mastercom/service')),
-    'main.js',
-  );
+  return fileURLToPath(import.meta.resolve('@mastercom/service/main'));
 }
 
 /** Lines kept per process for failure messages; older ones are dropped so memory stays flat. */

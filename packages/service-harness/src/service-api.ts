@@ -5,7 +5,7 @@ import {
   type MerchantTransaction,
   type StoredAlertDetail,
 } from '@mastercom/contracts';
-import { standardWebhookHeaders } from '../webhook-signing/standard-webhook-signer.js';
+import { standardWebhookHeaders } from '@mastercom/testkit';
 
 /** The service's HTTP API as Ethoca, the merchant's back office and an agent call it. */
 export interface ServiceClient {
