@@ -26,12 +26,9 @@ import { runLoad } from './load-run.js';
 import { httpRunFrom, PhaseCpu } from './measure.js';
 import { percentileCurve } from './percentiles.js';
 import { consoleTable, machineLine, writeReport } from './report-writer.js';
-import {
-  measureAlertToOutcome,
-  measureWebRole,
-  SERVICE_SETTINGS,
-  type BenchSettings,
-} from './service-phases.js';
+import { measureAlertToOutcome } from './phases/alert-to-outcome.js';
+import { SERVICE_SETTINGS, type BenchSettings } from './phases/service-context.js';
+import { measureWebRole } from './phases/web-role.js';
 import { BENCH_TARGETS, evaluateTargets, ratios } from './targets.js';
 
 const { values } = parseArgs({

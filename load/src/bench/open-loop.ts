@@ -22,10 +22,8 @@ export interface OpenLoopRequest {
 
 /**
  * An open model: request i is due at start + i / rate, whatever happened to the requests before
- * it, and its latency counts from when it was due, so a slow answer cannot hold back the arrivals
- * or hide the wait it causes (no coordinated omission). autocannon's rate option cannot do this:
- * each connection sends its whole quota for a second back to back when the second begins and
- * then waits, which at 1,000 req/s on 100 connections is a burst of 1,000 requests every second.
+ * it, and its latency counts from when it was due (no coordinated omission). Why not autocannon's
+ * rate option: docs/decisions/0003-bench-uses-an-open-loop-sender-for-fixed-rates.md.
  *
  * The run is bounded: `rate x duration` requests, each with a timeout, and a hard stop
  * `timeoutMs` after the last one is due.

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { AlertTraffic } from '../alert-traffic.js';
+import type { BenchReport } from '../bench-report.js';
+import { startService } from '../child-processes.js';
+import { runLoad } from '../load-run.js';
+import { residentBytes, RssSampler } from '../process-stats.js';
+import { measureOpenModel } from './open-model.js';
+import { baseEnvironment, MIB, serviceNodeArgs, type ServiceContext } from './service-context.js';
+import { measureThroughput } from './throughput.js';
+
+/**
+ * Phase 3: the service with SERVICE_ROLE=web, warmed up, then the throughput phase and the open
+ * model (each in its own file) on the same process. RSS is sampled through both.
+ */
+export async function measureWebRole(context: ServiceContext): Promise<
+  Pick<BenchReport, 'throughput' | 'openModel' | 'rss'> & {
+    latencies: { throughput: number[]; openModel: number[] };
+  }
+> {
+  const { settings, progress } = context;
+  const service = await startService(
+    { ...baseEnvironment(context, context.databaseUrl), SERVICE_ROLE: 'web' },
+    join(context.reportDir, 'service-web.log'),
+    { nodeArgs: serviceNodeArgs(context, 'service-web') },
+  );
+  const rss = new RssSampler(service.pid);
+  try {
+    const idleBytes = (await residentBytes(service.pid)) ?? 0;
+    progress(
+      `service (web role) ready at ${service.url}, pid ${service.pid}, RSS ${(idleBytes / MIB).toFixed(0)} MiB`,
+    );
+    // A short unmeasured run lets V8 optimise the hot paths and fills the connection pool, as a
+    // service that has been up for a while would be.
+    const warmup = new AlertTraffic(context.secret, Date.now());
+    await runLoad(
+      {
+        url: service.url,
+        connections: settings.connections,
+        duration: settings.warmupSeconds,
+        requests: warmup.requests(),
+      },
+      'warm-up',
+      progress,
+    );
+    rss.start();
+
+    const throughput = await measureThroughput(context, service);
+    const open = await measureOpenModel(context, service);
+    rss.stop();
+    const samples = rss.samples;
+    return {
+      throughput: throughput.throughput,
+      openModel: open.openModel,
+      rss: {
+        idleMiB: idleBytes / MIB,
+        maxMiB: Math.max(0, ...samples) / MIB,
+        meanMiB:
+          samples.length === 0 ? 0 : samples.reduce((a, b) => a + b, 0) / samples.length / MIB,
+        samples: samples.length,
+      },
+      latencies: { throughput: throughput.latencies, openModel: open.latencies },
+    };
+  } finally {
+    rss.stop();
+    await service.stop();
+  }
+}
