@@ -19,15 +19,15 @@ import { documentsRouter } from './mastercom/documents-route.js';
 import { PostgresDocumentStorage, type DocumentStorage } from './mastercom/document-storage.js';
 import type { MastercomClient } from './mastercom/mastercom-client.js';
 import { transactionsRouter } from './processing/transactions-route.js';
-import { GroupCommitter } from './platform/group-commit.js';
-import { isTransientDatabaseError } from './platform/database-errors.js';
-import type { Database } from './platform/database-schema.js';
-import type { Logger } from './platform/logger.js';
-import type { Metrics } from './platform/metrics.js';
-import { sendProblem } from './platform/problem-details.js';
-import { maskRequestUrl } from './platform/mask-request-url.js';
-import { requestId } from './platform/request-id.js';
-import type { Lifecycle } from './platform/shutdown.js';
+import { GroupCommitter } from './platform/database/group-commit.js';
+import { isTransientDatabaseError } from './platform/database/database-errors.js';
+import type { Database } from './platform/database/database-schema.js';
+import type { Logger } from './platform/observability/logger.js';
+import type { Metrics } from './platform/observability/metrics.js';
+import { sendProblem } from './platform/http/problem-details.js';
+import { maskRequestUrl } from './platform/http/mask-request-url.js';
+import { requestId } from './platform/http/request-id.js';
+import type { ShutdownState } from './platform/http/shutdown.js';
 
 export interface WebhookSettings {
   auth: DeliveryAuthOptions;
@@ -55,7 +55,7 @@ export interface MastercomSettings {
 export interface AppDeps {
   db: Kysely<Database>;
   queue: PgBoss;
-  lifecycle: Lifecycle;
+  shutdown: ShutdownState;
   logger: Logger;
   metrics: Metrics;
   version: string;
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
     healthRouter({
       db: deps.db,
       queue: deps.queue,
-      lifecycle: deps.lifecycle,
+      shutdown: deps.shutdown,
       version: deps.version,
       checkTimeoutMs: deps.healthCheckTimeoutMs ?? 2000,
       mastercardKeyExpiresAt: deps.mastercom?.keyExpiresAt,

@@ -3,19 +3,23 @@
 export { createApp, type AppDeps, type MastercomSettings, type WebhookSettings } from './app.js';
 export { loadConfig, ConfigError, type Config } from './config.js';
 export { webhookSettings } from './webhook-settings.js';
-export { createDatabase, migrateToLatest, type DatabaseHandle } from './platform/database.js';
-export { migrateDatabase } from './platform/migrate-database.js';
+export {
+  createDatabase,
+  migrateToLatest,
+  type DatabaseHandle,
+} from './platform/database/database.js';
+export { migrateDatabase } from './platform/database/migrate-database.js';
 export {
   createProducer,
   PROCESS_ALERT_QUEUE,
   PROCESS_ALERT_QUEUE_POLICY,
-} from './platform/queue.js';
-export { createLogger, type Logger } from './platform/logger.js';
-export { createMetrics, type Metrics } from './platform/metrics.js';
-export { Lifecycle } from './platform/shutdown.js';
+} from './platform/database/queue.js';
+export { createLogger, type Logger } from './platform/observability/logger.js';
+export { createMetrics, type Metrics } from './platform/observability/metrics.js';
+export { ShutdownState } from './platform/http/shutdown.js';
 export { WebhookStats } from './alerts/webhook-stats.js';
 export { httpsServerOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
-export { createHttpServer, type HttpServerOptions } from './platform/http-server.js';
+export { createHttpServer, type HttpServerOptions } from './platform/http/http-server.js';
 // Processing and outcome delivery, for the suites that drive them in-process against PostgreSQL
 // and msw; the worker role wires the same pieces in processing/start-processing.ts.
 export {
@@ -57,8 +61,11 @@ export type { DecisionPolicy } from './processing/decision-rules.js';
 export { EthocaOutcomeClient, OUTCOMES_PATH } from './outcomes/ethoca-outcome-client.js';
 export { OutcomeDispatcher, type OutcomeDispatcherOptions } from './outcomes/outcome-dispatcher.js';
 export { claimDueOutcomes, type ClaimedOutcome } from './outcomes/outcome-outbox.js';
-export { createMastercardSigner, type MastercardSigner } from './platform/mastercard-signing.js';
-export type { Database } from './platform/database-schema.js';
+export {
+  createMastercardSigner,
+  type MastercardSigner,
+} from './platform/security/mastercard-signing.js';
+export type { Database } from './platform/database/database-schema.js';
 export { MastercomClient, type MastercomClientOptions } from './mastercom/mastercom-client.js';
 export { MastercomError } from './mastercom/mastercom-error.js';
 export { MastercomQueueSync, type QueueSyncResult } from './mastercom/queue-sync/queue-sync.js';

@@ -1,5 +1,5 @@
 // Process entry: configuration, database, HTTP server, signals. The only file with side effects
-// at start. dd-trace is not imported here: Node loads it before this file (see platform/tracing.ts).
+// at start. dd-trace is not imported here: Node loads it before this file (see platform/observability/tracing.ts).
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_READY, type ServiceReadyMessage } from '@mastercom/contracts';
@@ -7,14 +7,14 @@ import { createApp, type WebhookSettings } from './app.js';
 import { parseApiTokens } from './access/api-tokens.js';
 import { httpsServerOptions } from './alerts/authentication/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDatabase } from './platform/database.js';
-import { tracingProblem } from './platform/tracing.js';
-import { createHttpServer, drainServer } from './platform/http-server.js';
-import { createLogger, stdoutDestination } from './platform/logger.js';
-import { createMetrics } from './platform/metrics.js';
-import { migrateDatabase } from './platform/migrate-database.js';
-import { createProducer } from './platform/queue.js';
-import { Lifecycle } from './platform/shutdown.js';
+import { createDatabase } from './platform/database/database.js';
+import { tracingProblem } from './platform/observability/tracing.js';
+import { createHttpServer, drainServer } from './platform/http/http-server.js';
+import { createLogger, stdoutDestination } from './platform/observability/logger.js';
+import { createMetrics } from './platform/observability/metrics.js';
+import { migrateDatabase } from './platform/database/migrate-database.js';
+import { createProducer } from './platform/database/queue.js';
+import { ShutdownState } from './platform/http/shutdown.js';
 import { startOutcomeDispatch } from './outcomes/start-outcome-dispatch.js';
 import { startProcessing } from './processing/start-processing.js';
 import { mastercomClientFromConfig, startMastercomSync } from './mastercom/start-mastercom.js';
@@ -97,11 +97,11 @@ async function main(): Promise<void> {
         ? { disabled: 'Mastercom sync is off: web role' }
         : startMastercomSync({ config, client: mastercomClient, db: database.db, logger, metrics });
   if ('disabled' in mastercomSync) logger.warn(mastercomSync.disabled);
-  const lifecycle = new Lifecycle();
+  const shutdownState = new ShutdownState();
   const app = createApp({
     db: database.db,
     queue,
-    lifecycle,
+    shutdown: shutdownState,
     logger,
     metrics,
     version: config.SERVICE_VERSION,
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    lifecycle.beginShutdown();
+    shutdownState.beginShutdown();
     logger.info(
       { signal, graceMs: config.SHUTDOWN_GRACE_MS },
       'shutting down: readiness is 503, draining requests',

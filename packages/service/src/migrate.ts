@@ -1,6 +1,6 @@
 // `pnpm --filter @mastercom/service migrate`: applies migrations to DATABASE_URL and exits. Used
 // where the service itself starts with DATABASE_MIGRATE_ON_START=false (a deploy job first).
-import { migrateDatabase } from './platform/migrate-database.js';
+import { migrateDatabase } from './platform/database/migrate-database.js';
 
 const url = process.env.DATABASE_URL;
 if (url === undefined || url === '') {

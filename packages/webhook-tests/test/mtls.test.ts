@@ -1,6 +1,6 @@
 import { alertAcknowledgementSchema } from '@mastercom/contracts';
 import { createAlert } from '@mastercom/contracts/fixtures';
-import { createHttpServer } from '@mastercom/service';
+import { createHttpServer, httpsServerOptions } from '@mastercom/service';
 import { createTestPki, type TestPki } from '@mastercom/testkit';
 import { once } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
@@ -24,7 +24,11 @@ async function listen(app: App): Promise<Server> {
   const server = createHttpServer(app, {
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 20_000,
-    tls: { cert: pki.server.certPem, key: pki.server.keyPem, clientCa: pki.ca.certPem },
+    tls: httpsServerOptions({
+      certPem: pki.server.certPem,
+      keyPem: pki.server.keyPem,
+      caBundlePem: pki.ca.certPem,
+    }),
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -194,7 +194,7 @@ export function definePipeline(): PipelineDefinition {
       label: ':postgres: Webhook Tests',
       key: 'webhook',
       command:
-        'scripts/ci/vitest-stage.sh test --filter=@mastercom/webhook-tests --filter=@mastercom/testkit --filter=@mastercom/devstack',
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/webhook-tests --filter=@mastercom/testkit --filter=@mastercom/devstack --filter=@mastercom/service-harness',
       artifact_paths: testArtifacts,
     }),
   );

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import type { ApiToken } from './api-tokens.js';
 import { grants, type Role } from './roles.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../app.js';
 import { WebhookStats } from '../alerts/webhook-stats.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger } from '../platform/observability/logger.js';
 import { routeTable } from './route-table.js';
 
 /** createApp does no I/O, so the route table can be read with dependencies that are never used. */
@@ -16,7 +16,7 @@ const unused = new Proxy(
 const deps = {
   db: unused,
   queue: unused,
-  lifecycle: unused,
+  shutdown: unused,
   logger: createLogger({ level: 'silent', service: 'test', version: 'test', env: 'test' }),
   metrics: unused,
   version: 'test',

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { alertArrivalEvents } from '../lifecycle/index.js';
-import type { Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
-import { preparedAs } from '../platform/prepared-statements.js';
-import { processAlertJobInsertSql, type JobInsertSql } from '../platform/queue.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { jsonRows } from '../platform/database/json-rows.js';
+import { preparedAs } from '../platform/database/prepared-statements.js';
+import { processAlertJobInsertSql, type JobInsertSql } from '../platform/database/queue.js';
 
 /** Each stored alert's first event; the row itself takes the status column's default. */
 const ARRIVAL_EVENTS = alertArrivalEvents('stored', 'delivered by Ethoca');

@@ -7,8 +7,8 @@ import {
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
-import { sendProblem } from '../platform/problem-details.js';
+import type { AlertEventRow, AlertRow, Database } from '../platform/database/database-schema.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
 import type { Access } from '../access/require-role.js';
 

@@ -4,7 +4,7 @@ import {
   OUTCOME_WARNING_AGE_MS,
 } from '@mastercom/contracts/slo';
 import { sql, type Kysely } from 'kysely';
-import type { AlertEventRow, AlertRow, Database } from '../platform/database-schema.js';
+import type { AlertEventRow, AlertRow, Database } from '../platform/database/database-schema.js';
 import { ALERT_STATUSES, FINAL_STATUSES } from './alert-status.js';
 
 export interface AlertListFilter {

@@ -1,7 +1,7 @@
 import type { EthocaWebhookHealth } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import { alertBacklog } from './alert-store.js';
 import type { DeliveryAuthOptions } from './authentication/index.js';
 import type { WebhookStats } from './webhook-stats.js';

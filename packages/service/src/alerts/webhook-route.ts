@@ -14,11 +14,11 @@ import {
 } from '@mastercom/contracts';
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import * as z from 'zod';
-import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/card-masking.js';
-import { isTransientDatabaseError } from '../platform/database-errors.js';
+import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/security/card-masking.js';
+import { isTransientDatabaseError } from '../platform/database/database-errors.js';
 import { readRequestBody } from '../platform/http/read-request-body.js';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 import type { AlertToStore, IngestResult } from './alert-ingest.js';
 import { normalizeAlert } from './alert-normalizer.js';
 import { authenticateDelivery, type DeliveryAuthOptions } from './authentication/index.js';

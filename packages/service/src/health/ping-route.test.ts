@@ -4,10 +4,10 @@ import { PgBoss } from 'pg-boss';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import type { Database } from '../platform/database-schema.js';
-import { createLogger } from '../platform/logger.js';
-import { createMetrics } from '../platform/metrics.js';
-import { Lifecycle } from '../platform/shutdown.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { createLogger } from '../platform/observability/logger.js';
+import { createMetrics } from '../platform/observability/metrics.js';
+import { ShutdownState } from '../platform/http/shutdown.js';
 
 // A database that cannot be reached: nothing connects until a query runs, and liveness must
 // answer without running one.
@@ -19,7 +19,7 @@ function appWithUnreachableDatabase() {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: UNREACHABLE }) }),
     }),
     queue: new PgBoss({ connectionString: UNREACHABLE }),
-    lifecycle: new Lifecycle(),
+    shutdown: new ShutdownState(),
     logger: createLogger({ level: 'silent', service: 'test', version: 'test' }),
     metrics: createMetrics({ port: 8125, globalTags: {} }),
     version: 'test',

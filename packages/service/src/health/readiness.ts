@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { checkKeyExpiry } from '../mastercom/key-expiry.js';
-import type { Database } from '../platform/database-schema.js';
-import type { Metrics } from '../platform/metrics.js';
-import { pendingMigrations } from '../platform/database.js';
-import { PROCESS_ALERT_QUEUE } from '../platform/queue.js';
-import type { Lifecycle } from '../platform/shutdown.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { Metrics } from '../platform/observability/metrics.js';
+import { pendingMigrations } from '../platform/database/database.js';
+import { PROCESS_ALERT_QUEUE } from '../platform/database/queue.js';
+import type { ShutdownState } from '../platform/http/shutdown.js';
 
 export interface CheckResult {
   status: 'ok' | 'fail' | 'warn';
@@ -21,7 +21,7 @@ export interface Readiness {
 export interface ReadinessDeps {
   db: Kysely<Database>;
   queue: PgBoss;
-  lifecycle: Lifecycle;
+  shutdown: ShutdownState;
   checkTimeoutMs: number;
   /** When the Mastercard API key expires (`yyyy-mm-dd`); adds a `warn`-only check. */
   mastercardKeyExpiresAt?: string | undefined;
@@ -33,7 +33,7 @@ export interface ReadinessDeps {
  * the processing queue exists. Shutdown makes the service unready at once, without any I/O.
  */
 export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
-  if (deps.lifecycle.shuttingDown) {
+  if (deps.shutdown.shuttingDown) {
     return { ready: false, checks: { shutdown: { status: 'fail', detail: 'shutting down' } } };
   }
   const [database, migrations, queue] = await Promise.all([

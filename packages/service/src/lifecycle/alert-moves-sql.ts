@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
-import type { AlertsTable } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
+import type { AlertsTable } from '../platform/database/database-schema.js';
+import { jsonRows } from '../platform/database/json-rows.js';
 import {
   ARRIVAL_STATUS,
   IllegalTransitionError,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import type { Actor } from './alert-moves.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
-import type { AlertRow, AlertsTable, Database } from '../platform/database-schema.js';
+import type { AlertRow, AlertsTable, Database } from '../platform/database/database-schema.js';
 import { IllegalTransitionError, canMove, type Actor, type AlertMove } from './alert-moves.js';
 
 export interface MoveInput {

@@ -11,7 +11,7 @@ import {
   type CreateCaseRequest,
 } from '@mastercom/contracts';
 import type { z } from 'zod';
-import { maskCardNumbersDeep, maskDigits } from '../platform/card-masking.js';
+import { maskCardNumbersDeep, maskDigits } from '../platform/security/card-masking.js';
 
 /**
  * A fresh customer filing number: 15 random digits, the most Mastercom takes. It travels with the

@@ -11,7 +11,7 @@ import type {
   Database,
   MastercomCaseEventsTable,
   MastercomCasesTable,
-} from '../platform/database-schema.js';
+} from '../platform/database/database-schema.js';
 
 type CaseRow = Selectable<MastercomCasesTable>;
 type CaseEventRow = Selectable<MastercomCaseEventsTable>;

@@ -5,10 +5,10 @@ import {
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
-import { jsonBody } from '../platform/json-body.js';
-import type { Logger } from '../platform/logger.js';
-import { sendProblem } from '../platform/problem-details.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { jsonBody } from '../platform/http/json-body.js';
+import type { Logger } from '../platform/observability/logger.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import { prepareFiling, statusAfterAction, withoutFullCardNumber } from './case-filing.js';
 import {
   findCase,

@@ -1,6 +1,6 @@
 import { CHARGEBACK_DOCUMENT_WINDOW_DAYS, type StoredDocument } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import type { DocumentStorage } from './document-storage.js';
 import {
   chargebackCreatedAt,

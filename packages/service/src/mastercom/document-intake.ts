@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { StoredDocument } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
-import type { FieldProblem } from '../platform/problem-details.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { FieldProblem } from '../platform/http/problem-details.js';
 import { detectContentType, mastercomFilename } from './document-content.js';
 import type { DocumentStorage } from './document-storage.js';
 import { findDocumentOwner, getDocument, insertDocument } from './document-store.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 
 /**
  * Where document bytes live. The default keeps them in PostgreSQL (bytea), which needs nothing

@@ -1,6 +1,6 @@
 import type { StoredDocument } from '@mastercom/contracts';
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, MastercomDocumentsTable } from '../platform/database-schema.js';
+import type { Database, MastercomDocumentsTable } from '../platform/database/database-schema.js';
 
 type DocumentRow = Selectable<MastercomDocumentsTable>;
 

@@ -5,9 +5,9 @@ import {
   problemFieldErrors,
 } from '@mastercom/contracts';
 import { Router, type Request, type Response } from 'express';
-import { maskCardNumbersInText } from '../platform/card-masking.js';
-import { jsonBody } from '../platform/json-body.js';
-import { sendProblem } from '../platform/problem-details.js';
+import { maskCardNumbersInText } from '../platform/security/card-masking.js';
+import { jsonBody } from '../platform/http/json-body.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import type { MastercomApiDeps } from './cases-route.js';
 import { submitChargebackDocument } from './chargeback-document-submission.js';
 import { storeDocument, type DocumentUpload } from './document-intake.js';

@@ -1,4 +1,4 @@
-import type { Metrics } from '../platform/metrics.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 
 /** Mastercard API keys expire after 13 months; the service warns this long before. */
 export const KEY_EXPIRY_WARNING_DAYS = 30;

@@ -8,7 +8,7 @@ import {
 import { createCaseRequest } from '@mastercom/contracts/fixtures';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createMastercardSigner } from '../platform/mastercard-signing.js';
+import { createMastercardSigner } from '../platform/security/mastercard-signing.js';
 import { MastercomClient, type MastercomClientOptions } from './mastercom-client.js';
 import { MastercomError } from './mastercom-error.js';
 

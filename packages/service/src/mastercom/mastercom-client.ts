@@ -34,9 +34,9 @@ import {
   type UpdateChargebackRequest,
 } from '@mastercom/contracts';
 import type { z } from 'zod';
-import { parseJsonMaskingCards } from '../platform/card-masking.js';
-import type { Logger } from '../platform/logger.js';
-import type { MastercardSigner } from '../platform/mastercard-signing.js';
+import { parseJsonMaskingCards } from '../platform/security/card-masking.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { MastercardSigner } from '../platform/security/mastercard-signing.js';
 import { parseRetryAfter, retryDelayMs } from '../outcomes/retry-backoff.js';
 import { MastercomError, mastercomErrorFromResponse } from './mastercom-error.js';
 

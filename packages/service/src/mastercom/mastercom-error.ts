@@ -1,5 +1,5 @@
 import { parseMastercomErrors, type MastercomErrorItem } from '@mastercom/contracts';
-import { maskCardNumbersDeep } from '../platform/card-masking.js';
+import { maskCardNumbersDeep } from '../platform/security/card-masking.js';
 
 /**
  * How a Mastercom call failed:

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { sendProblem } from '../platform/problem-details.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import { MastercomError } from './mastercom-error.js';
 
 /**

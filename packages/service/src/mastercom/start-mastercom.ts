@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import type { Database } from '../platform/database-schema.js';
-import type { Logger } from '../platform/logger.js';
-import { mastercardSignerFromConfig } from '../platform/mastercard-signing.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { Logger } from '../platform/observability/logger.js';
+import { mastercardSignerFromConfig } from '../mastercard-signer-settings.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 import { checkKeyExpiry } from './key-expiry.js';
 import { MastercomClient } from './mastercom-client.js';
 import { MastercomQueueSync } from './queue-sync/queue-sync.js';

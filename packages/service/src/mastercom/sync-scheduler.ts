@@ -1,5 +1,5 @@
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 import type { MastercomQueueSync } from './queue-sync/queue-sync.js';
 
 /**

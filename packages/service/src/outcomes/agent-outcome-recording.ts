@@ -7,7 +7,7 @@ import {
 } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
 import { alertMove, moveAlert } from '../lifecycle/index.js';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import { alertAmount, alertTypeOf } from '../processing/alert-decision-input.js';
 
 // An agent decides alerts the rules could not: unmatched ones, and matched ones whose refund the

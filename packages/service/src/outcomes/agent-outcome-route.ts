@@ -6,9 +6,9 @@ import {
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Access } from '../access/require-role.js';
-import type { Database } from '../platform/database-schema.js';
-import { jsonBody } from '../platform/json-body.js';
-import { sendProblem } from '../platform/problem-details.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { jsonBody } from '../platform/http/json-body.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import { recordAgentOutcome } from './agent-outcome-recording.js';
 
 /** `POST /api/v6/alerts/:alertId/outcome`: an agent's decision, queued for the Outcome API. */

@@ -5,8 +5,8 @@ import {
   outcomeResponseSchema,
   type AlertOutcome,
 } from '@mastercom/contracts';
-import { maskCardNumbersDeep, maskCardNumbersInText } from '../platform/card-masking.js';
-import type { MastercardSigner } from '../platform/mastercard-signing.js';
+import { maskCardNumbersDeep, maskCardNumbersInText } from '../platform/security/card-masking.js';
+import type { MastercardSigner } from '../platform/security/mastercard-signing.js';
 import type { AlertOutcomeResult, OutcomeSender, SendResult } from './outcome-sender.js';
 import { parseRetryAfter } from './retry-backoff.js';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 import {
   claimDueOutcomes,
   markFailed,

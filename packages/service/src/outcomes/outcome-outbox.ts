@@ -1,6 +1,6 @@
 import type { AlertOutcome } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import { alertMove, alertMovesCtes, moveAlert } from '../lifecycle/index.js';
 
 const SENT = alertMove('OUTCOME_PENDING', 'OUTCOME_SENT');

@@ -8,8 +8,8 @@ import {
   type AlertPath,
   type AlertStep,
 } from '../lifecycle/index.js';
-import type { AlertRow, Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
+import type { AlertRow, Database } from '../platform/database/database-schema.js';
+import { jsonRows } from '../platform/database/json-rows.js';
 import { alertAmount } from '../processing/alert-decision-input.js';
 import type { Decision } from '../processing/decision-rules.js';
 import type { RefundResult } from '../processing/refund-gateway.js';

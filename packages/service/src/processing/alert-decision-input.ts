@@ -1,5 +1,5 @@
 import { moneyToMinor, type MinorMoney } from '@mastercom/contracts';
-import type { AlertRow } from '../platform/database-schema.js';
+import type { AlertRow } from '../platform/database/database-schema.js';
 
 // What a decision needs to know about a stored alert, read the same way by the worker, the refund
 // reservation and the agents' route.

@@ -1,7 +1,7 @@
 import type { JobResult, PgBoss } from 'pg-boss';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
-import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/queue.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
+import { PROCESS_ALERT_QUEUE, type ProcessAlertJob } from '../platform/database/queue.js';
 import { processAlerts, settlementFor, type ProcessAlertDeps } from './process-alert.js';
 
 /**
@@ -17,7 +17,7 @@ const BATCH_SIZE = 25;
  * is settled on its own, so one alert's failure retries only that alert.
  * NOTIFY wakes the workers as soon as an alert is stored, a full batch makes them fetch again at
  * once, and a one-second poll is the backstop. pg-boss retries a failed job with backoff (the
- * queue policy in platform/queue.ts) and, through heartbeats, hands the jobs of a crashed worker
+ * queue policy in platform/database/queue.ts) and, through heartbeats, hands the jobs of a crashed worker
  * to another one within about 20 s.
  */
 export async function startAlertWorker(

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { alertBacklog } from '../alerts/alert-store.js';
-import type { Database } from '../platform/database-schema.js';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 
 /**
  * Watches alerts against Ethoca's 24 h outcome window. Every tick it publishes how many open

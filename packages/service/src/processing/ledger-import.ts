@@ -5,7 +5,7 @@ import {
   type MerchantTransaction,
 } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 
 /** One imported transaction the ledger cannot take, with the reason, by its place in the import. */
 export interface ImportConflict {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { alertMove, alertMovesCtes, type AlertPath } from '../lifecycle/index.js';
-import type { AlertRow, Database } from '../platform/database-schema.js';
+import type { AlertRow, Database } from '../platform/database/database-schema.js';
 import type { LedgerMatch } from './merchant-ledger.js';
 
 const MATCHED = alertMove('RECEIVED', 'MATCHED');

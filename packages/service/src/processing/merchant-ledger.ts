@@ -1,7 +1,7 @@
 import { minorUnitsToDecimal, toMinorUnits, type MinorMoney } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
-import { jsonRows } from '../platform/json-rows.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { jsonRows } from '../platform/database/json-rows.js';
 
 /** What matching needs to know about an alert. */
 export interface MatchableAlert {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert-status.js';
-import type { AlertRow, Database } from '../platform/database-schema.js';
+import type { AlertRow, Database } from '../platform/database/database-schema.js';
 import { IllegalTransitionError } from '../lifecycle/index.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';
 import { recordMatches } from './match-recording.js';

@@ -1,6 +1,6 @@
 import { minorUnitsToDecimal, toMinorUnits, type MinorMoney } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import type { AlertRow, Database } from '../platform/database-schema.js';
+import type { AlertRow, Database } from '../platform/database/database-schema.js';
 import { alertAmount, alertTypeOf } from './alert-decision-input.js';
 import { alertMove, moveAlert } from '../lifecycle/index.js';
 import { decide, type Decision, type DecisionPolicy } from './decision-rules.js';

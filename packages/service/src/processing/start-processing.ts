@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { PgBoss } from 'pg-boss';
 import type { Config } from '../config.js';
-import type { Database } from '../platform/database-schema.js';
-import type { Logger } from '../platform/logger.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Database } from '../platform/database/database-schema.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { Metrics } from '../platform/observability/metrics.js';
 import { startAlertWorker } from './alert-worker.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { HttpRefundGateway } from './http-refund-gateway.js';

@@ -5,9 +5,9 @@ import {
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/database-schema.js';
-import { jsonBody } from '../platform/json-body.js';
-import { sendProblem } from '../platform/problem-details.js';
+import type { Database } from '../platform/database/database-schema.js';
+import { jsonBody } from '../platform/http/json-body.js';
+import { sendProblem } from '../platform/http/problem-details.js';
 import { LedgerImportConflictError, upsertTransactions } from './ledger-import.js';
 import type { Access } from '../access/require-role.js';
 

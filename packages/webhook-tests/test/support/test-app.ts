@@ -4,7 +4,7 @@ import {
   createLogger,
   createMetrics,
   createProducer,
-  Lifecycle,
+  ShutdownState,
   WebhookStats,
   type ApiToken,
   type DatabaseHandle,
@@ -126,7 +126,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
     const deps = {
       db: handle.db,
       queue: producer,
-      lifecycle: new Lifecycle(),
+      shutdown: new ShutdownState(),
       logger,
       metrics,
       version: 'webhook-tests',

@@ -1,7 +1,7 @@
 import type { ChargebackDetails, ClaimSummary } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import { noteAlertEvent } from '../../lifecycle/index.js';
-import type { Database } from '../../platform/database-schema.js';
+import type { Database } from '../../platform/database/database-schema.js';
 
 /** Every statement of the queue sync: watermarks, claims, chargebacks and their events. */
 

@@ -17,10 +17,10 @@ import {
   type ClaimSummary,
 } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
-import { maskCardNumbersDeep } from '../../platform/card-masking.js';
-import type { Database } from '../../platform/database-schema.js';
-import type { Logger } from '../../platform/logger.js';
-import type { Metrics } from '../../platform/metrics.js';
+import { maskCardNumbersDeep } from '../../platform/security/card-masking.js';
+import type { Database } from '../../platform/database/database-schema.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { Metrics } from '../../platform/observability/metrics.js';
 import type { MastercomClient } from '../mastercom-client.js';
 import { MastercomError } from '../mastercom-error.js';
 import {

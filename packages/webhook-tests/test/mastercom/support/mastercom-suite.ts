@@ -5,7 +5,7 @@ import {
   createMastercardSigner,
   createMetrics,
   createProducer,
-  Lifecycle,
+  ShutdownState,
   MastercomClient,
   MastercomQueueSync,
   type DatabaseHandle,
@@ -105,7 +105,7 @@ export function useMastercomSuite(options: MastercomSuiteOptions = {}): Masterco
     const deps = {
       db: handle.db,
       queue: producer,
-      lifecycle: new Lifecycle(),
+      shutdown: new ShutdownState(),
       logger,
       metrics,
       version: 'mastercom-suite',

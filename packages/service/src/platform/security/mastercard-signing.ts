@@ -20,7 +20,6 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import OAuth from 'mastercard-oauth1-signer';
 import forge from 'node-forge';
-import type { Config } from '../config.js';
 
 export interface MastercardSignerOptions {
   /** The consumer key of the Mastercard Developers project. */
@@ -176,31 +175,4 @@ export async function loadSigningKey(source: SigningKeySource): Promise<string> 
   }
   /* eslint-enable security/detect-non-literal-fs-filename */
   throw new Error('name exactly one signing key file: a PKCS#12 file or a PEM file');
-}
-
-type MastercardSigningConfig = Pick<
-  Config,
-  | 'MASTERCARD_CONSUMER_KEY'
-  | 'MASTERCARD_SIGNING_KEY_P12_PATH'
-  | 'MASTERCARD_SIGNING_KEY_P12_PASSWORD'
-  | 'MASTERCARD_SIGNING_KEY_ALIAS'
-  | 'MASTERCARD_SIGNING_KEY_PEM_PATH'
->;
-
-/**
- * The signer the configuration describes, or undefined when no consumer key is configured (a
- * development instance that talks to no Mastercard API). `loadConfig` has already checked that
- * a consumer key comes with exactly one key file.
- */
-export async function mastercardSignerFromConfig(
-  config: MastercardSigningConfig,
-): Promise<MastercardSigner | undefined> {
-  if (config.MASTERCARD_CONSUMER_KEY === undefined) return undefined;
-  const signingKeyPem = await loadSigningKey({
-    p12Path: config.MASTERCARD_SIGNING_KEY_P12_PATH,
-    p12Password: config.MASTERCARD_SIGNING_KEY_P12_PASSWORD,
-    p12Alias: config.MASTERCARD_SIGNING_KEY_ALIAS,
-    pemPath: config.MASTERCARD_SIGNING_KEY_PEM_PATH,
-  });
-  return createMastercardSigner({ consumerKey: config.MASTERCARD_CONSUMER_KEY, signingKeyPem });
 }

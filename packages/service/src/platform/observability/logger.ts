@@ -1,6 +1,6 @@
 import { findCardNumbers } from '@mastercom/contracts';
 import { pino, type Logger } from 'pino';
-import { maskCardNumbersInText, parseJsonMaskingCards } from './card-masking.js';
+import { maskCardNumbersInText, parseJsonMaskingCards } from '../security/card-masking.js';
 
 /**
  * Paths pino removes before a line is written. Card fields are masked before they reach a log

@@ -1,8 +1,8 @@
 /**
- * Tracks the process lifecycle: readiness turns false the moment shutdown begins, before the
+ * Tracks the process shutdown: readiness turns false the moment shutdown begins, before the
  * listener closes, so a load balancer stops sending traffic while in-flight requests finish.
  */
-export class Lifecycle {
+export class ShutdownState {
   #shuttingDown = false;
 
   get shuttingDown(): boolean {

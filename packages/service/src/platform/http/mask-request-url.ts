@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { maskCardNumbersInText } from './card-masking.js';
+import { maskCardNumbersInText } from '../security/card-masking.js';
 
 /**
  * Masks card numbers in the request's path and query before anything reads them: the access log,

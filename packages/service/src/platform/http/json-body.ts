@@ -1,5 +1,9 @@
 import express, { Router, type RequestHandler } from 'express';
-import { JsonSyntaxError, parseJsonMaskingCards, readInFlightFields } from './card-masking.js';
+import {
+  JsonSyntaxError,
+  parseJsonMaskingCards,
+  readInFlightFields,
+} from '../security/card-masking.js';
 import { sendProblem } from './problem-details.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { maskCardNumbersInText } from './card-masking.js';
+import { maskCardNumbersInText } from '../security/card-masking.js';
 
 export interface FieldProblem {
   field: string;
