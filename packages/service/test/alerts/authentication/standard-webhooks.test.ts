@@ -1,8 +1,8 @@
 import { signStandardWebhook } from '@mastercom/testkit';
 import { describe, expect, it } from 'vitest';
-import { authenticateDelivery } from './authenticate-delivery.js';
-import type { DeliveryAuthOptions } from './delivery-auth-options.js';
-import type { DeliveryRequest } from './request-headers.js';
+import { authenticateDelivery } from '../../../src/alerts/authentication/authenticate-delivery.js';
+import type { DeliveryAuthOptions } from '../../../src/alerts/authentication/delivery-auth-options.js';
+import type { DeliveryRequest } from '../../../src/alerts/authentication/request-headers.js';
 
 // The Standard Webhooks reference vector. The body is the literal byte string that was signed,
 // space included; JSON.stringify of the same value would drop the space and fail verification.

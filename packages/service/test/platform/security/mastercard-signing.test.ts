@@ -12,14 +12,14 @@ import {
 import { createOutcomeRequest } from '@mastercom/contracts/fixtures';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 import {
   createMastercardSigner,
   loadSigningKey,
   signingKeyFromPkcs12,
   type MastercardRequest,
-} from './mastercard-signing.js';
-import { mastercardSignerFromConfig } from '../../mastercard-signer-settings.js';
+} from '../../../src/platform/security/mastercard-signing.js';
+import { mastercardSignerFromConfig } from '../../../src/mastercard-signer-settings.js';
 
 const consumerKey = 'zK3pQ9xV2mL7nR4tW8yB1cF6hJ0sD5gA_eU3iO7kN2!4f9e8d7c6b5a4f3e2d1c0';
 const keys = generateRsaKeyPair();

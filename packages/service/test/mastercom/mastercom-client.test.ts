@@ -8,9 +8,12 @@ import {
 import { createCaseRequest } from '@mastercom/contracts/fixtures';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createMastercardSigner } from '../platform/security/mastercard-signing.js';
-import { MastercomClient, type MastercomClientOptions } from './mastercom-client.js';
-import { MastercomError } from './mastercom-error.js';
+import { createMastercardSigner } from '../../src/platform/security/mastercard-signing.js';
+import {
+  MastercomClient,
+  type MastercomClientOptions,
+} from '../../src/mastercom/mastercom-client.js';
+import { MastercomError } from '../../src/mastercom/mastercom-error.js';
 
 const consumerKey = 'mastercom-client-test!0123456789abcdef';
 const keys = generateRsaKeyPair();

@@ -7,7 +7,7 @@ import {
   validateDeliveryAuthOptions,
   type DeliveryAuthOptions,
   type DeliveryRequest,
-} from './index.js';
+} from '../../../src/alerts/authentication/index.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const body = Buffer.from('{"alerts":[]}');

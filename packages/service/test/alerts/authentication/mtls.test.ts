@@ -4,10 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from './auth-result.js';
-import { authenticateDelivery } from './authenticate-delivery.js';
-import type { DeliveryAuthOptions } from './delivery-auth-options.js';
-import { httpsServerOptions } from './https-server-options.js';
+import type { AuthResult } from '../../../src/alerts/authentication/auth-result.js';
+import { authenticateDelivery } from '../../../src/alerts/authentication/authenticate-delivery.js';
+import type { DeliveryAuthOptions } from '../../../src/alerts/authentication/delivery-auth-options.js';
+import { httpsServerOptions } from '../../../src/alerts/authentication/https-server-options.js';
 
 const clientDn = 'CN=ethoca-alerts-client,OU=Alerts,O=Ethoca Test,C=CA';
 
