@@ -7,8 +7,10 @@ import { alertIdFor, runTag } from '../k6/alert-ids.js';
 export const WEBHOOK_PATH = '/api/v6/webhooks/ethoca';
 
 /**
- * Signed single-alert deliveries with ids unique to one phase, for autocannon, and the record of
- * which of them were acknowledged: the bench later checks every acknowledged alert is a row.
+ * Signed deliveries with alert ids unique to one phase, for autocannon and the open loop, and the
+ * record of which alerts were acknowledged: the bench later checks every acknowledged alert is a
+ * row. By default each body is one bare alert object; with `alertsPerDelivery` it is Ethoca's
+ * `{ "alerts": [...] }` with that many alerts.
  */
 export class AlertTraffic {
   /** Every id here starts with this prefix, so a phase's rows can be counted with LIKE. */
@@ -24,6 +26,7 @@ export class AlertTraffic {
   constructor(
     private readonly secret: string,
     tagSource: number,
+    private readonly alertsPerDelivery?: number,
   ) {
     this.tag = runTag(tagSource);
     this.prefix = `K${this.tag}W`;
@@ -47,19 +50,22 @@ export class AlertTraffic {
     return alerts;
   }
 
-  /** The next signed delivery: its body, its headers and the alert id it carries. */
-  nextDelivery(): { alertId: string; body: string; headers: Record<string, string> } {
-    const alert = this.take();
-    const body = JSON.stringify(alert);
-    this.sent += 1;
+  /** The next signed delivery: its body, its headers and the alert ids it carries. */
+  nextDelivery(): { alertIds: string[]; body: string; headers: Record<string, string> } {
+    const alerts =
+      this.alertsPerDelivery === undefined
+        ? [this.take()]
+        : Array.from({ length: this.alertsPerDelivery }, () => this.take());
+    const body = JSON.stringify(this.alertsPerDelivery === undefined ? alerts[0] : { alerts });
+    this.sent += alerts.length;
     return {
-      alertId: alert.alertId,
+      alertIds: alerts.map((alert) => alert.alertId),
       body,
       headers: {
         'content-type': 'application/json',
         ...signStandardWebhook({
           secret: this.secret,
-          id: `msg_${alert.alertId}`,
+          id: `msg_${alerts[0]?.alertId ?? ''}`,
           timestamp: Math.floor(Date.now() / 1000),
           body,
         }),
@@ -67,25 +73,28 @@ export class AlertTraffic {
     };
   }
 
-  /** Records an answer: a 2xx whose acknowledgement says SUCCESS for the alert counts as acked. */
-  recordAnswer(alertId: string, status: number, body: string): void {
+  /**
+   * Records an answer: each alert whose entry in a 2xx acknowledgement says SUCCESS for its id
+   * counts as acknowledged; the others count as refused.
+   */
+  recordAnswer(alertIds: readonly string[], status: number, body: string): void {
     if (status < 200 || status >= 300) return;
+    let responses: { alertId?: string; status?: string }[] = [];
     try {
-      const ack = JSON.parse(body) as {
-        alertResponses?: { alertId?: string; status?: string }[];
-      };
-      const entry = ack.alertResponses?.[0];
-      if (entry?.status === 'SUCCESS' && entry.alertId === alertId) {
-        this.acknowledged.add(alertId);
-        return;
-      }
+      responses =
+        (JSON.parse(body) as { alertResponses?: { alertId?: string; status?: string }[] })
+          .alertResponses ?? [];
     } catch {
-      // Not JSON: counted below as a refused acknowledgement.
+      // Not JSON: every alert of the delivery is counted as refused below.
     }
-    this.rejectedAcknowledgements += 1;
+    alertIds.forEach((alertId, index) => {
+      const entry = responses[index];
+      if (entry?.status === 'SUCCESS' && entry.alertId === alertId) this.acknowledged.add(alertId);
+      else this.rejectedAcknowledgements += 1;
+    });
   }
 
-  /** autocannon's request list: one webhook request, rebuilt with a new alert for every send. */
+  /** autocannon's request list: one webhook request, rebuilt with new alerts for every send. */
   requests(): autocannon.Request[] {
     return [
       {
@@ -93,12 +102,12 @@ export class AlertTraffic {
         path: WEBHOOK_PATH,
         setupRequest: (request, context) => {
           const delivery = this.nextDelivery();
-          (context as { alertId?: string }).alertId = delivery.alertId;
+          (context as { alertIds?: string[] }).alertIds = delivery.alertIds;
           return { ...request, body: delivery.body, headers: delivery.headers };
         },
         onResponse: (status, body, context) => {
-          // A missing id cannot match any acknowledgement, so a 2xx for it counts as refused.
-          this.recordAnswer((context as { alertId?: string }).alertId ?? '', status, body);
+          // No ids cannot match any acknowledgement, so a 2xx for them counts as refused.
+          this.recordAnswer((context as { alertIds?: string[] }).alertIds ?? [''], status, body);
         },
       },
     ];

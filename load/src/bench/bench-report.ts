@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { costTableSchema } from './cpu-profile/cost-table.js';
 
 /** The JSON report of one bench run; the Markdown report and the smoke test read the same. */
 
@@ -55,6 +56,13 @@ const persistence = z.object({
   rejectedAcknowledgements: z.number().int().nonnegative(),
 });
 
+const throughputRun = httpRun.extend({
+  persistedPerSecond: z.number().nonnegative(),
+  persistence,
+  commits,
+  cpu,
+});
+
 export const targetResultSchema = z.object({
   id: z.string(),
   description: z.string(),
@@ -103,12 +111,11 @@ export const benchReportSchema = z.object({
     durationSeconds: z.number().positive(),
     cpu,
   }),
-  throughput: httpRun.extend({
-    persistedPerSecond: z.number().nonnegative(),
-    persistence,
-    commits,
-    cpu,
-  }),
+  throughput: throughputRun,
+  /** Throughput with Ethoca's `{ alerts }` bodies of 1 and of 25 alerts. */
+  ethocaShaped: z.array(throughputRun.extend({ alertsPerDelivery: z.number().int().positive() })),
+  /** CPU per persisted alert and per delivery, and the service's split by stage when profiled. */
+  costs: costTableSchema,
   openModel: httpRun.extend({
     targetRate: z.number().positive(),
     persistence,
@@ -153,7 +160,12 @@ export const benchReportSchema = z.object({
   targets: z.array(targetResultSchema),
   passed: z.boolean(),
   /** Relative file names of the Markdown report and the chart beside this JSON. */
-  files: z.object({ markdown: z.string(), chart: z.string(), json: z.string() }),
+  files: z.object({
+    markdown: z.string(),
+    chart: z.string(),
+    costChart: z.string(),
+    json: z.string(),
+  }),
 });
 export type BenchReport = z.infer<typeof benchReportSchema>;
 export type HttpRun = z.infer<typeof httpRun>;

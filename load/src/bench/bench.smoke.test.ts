@@ -1,4 +1,4 @@
-// End-to-end check of the bench machinery on a tiny scale: `pnpm bench --quick` starts
+// End-to-end check of the bench machinery on a tiny scale: `pnpm bench --quick --cpu-prof` starts
 // PostgreSQL, the bare server, the built service and the mocks, runs every phase for a few
 // seconds and writes its report. Timing is not asserted here (that is the bench's own job on a
 // quiet machine); the report's shape and the bookkeeping of every phase are.
@@ -31,7 +31,7 @@ beforeAll(async () => {
   exitCode = await new Promise<number | null>((resolve) => {
     const child = execFile(
       process.execPath,
-      [tsx, main, '--quick', '--out', directory],
+      [tsx, main, '--quick', '--cpu-prof', '--out', directory],
       { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         output = `${stdout}\n${stderr}`;
@@ -48,10 +48,14 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-/** Every 2xx is an acknowledged alert, and every acknowledged alert is a row. */
-function expectEveryAcknowledgementPersisted(run: HttpRun, persistence: Persistence): void {
+/** Every 2xx acknowledges its delivery's alerts, and every acknowledged alert is a row. */
+function expectEveryAcknowledgementPersisted(
+  run: HttpRun,
+  persistence: Persistence,
+  alertsPerDelivery = 1,
+): void {
   expect(persistence.rejectedAcknowledgements).toBe(0);
-  expect(persistence.acknowledged).toBe(run.responses2xx);
+  expect(persistence.acknowledged).toBe(run.responses2xx * alertsPerDelivery);
   expect(persistence.acknowledgedWithoutRow).toBe(0);
   expect(persistence.rows).toBe(persistence.acknowledged + persistence.rowsWithoutAcknowledgement);
   expect(persistence.acknowledged).toBeGreaterThan(0);
@@ -85,6 +89,9 @@ describe('pnpm bench --quick', () => {
     expect(report.targets.find((target) => target.id === 'every-ack-persisted')?.measured).toBe(0);
     expectEveryAcknowledgementPersisted(report.throughput, report.throughput.persistence);
     expectEveryAcknowledgementPersisted(report.openModel, report.openModel.persistence);
+    expect(report.ethocaShaped.map((run) => run.alertsPerDelivery)).toEqual([1, 25]);
+    for (const run of report.ethocaShaped)
+      expectEveryAcknowledgementPersisted(run, run.persistence, run.alertsPerDelivery);
     expectEveryAcknowledgementPersisted(
       report.alertToOutcome.send,
       report.alertToOutcome.persistence,
@@ -123,6 +130,9 @@ describe('pnpm bench --quick', () => {
 
   it('reports a verdict for every target, with a reason for each miss', () => {
     expect(report.targets.map((target) => target.id)).toEqual([
+      'persisted-per-second',
+      'service-cpu-per-alert',
+      'postgres-cpu-per-alert',
       'webhook-vs-http-ceiling',
       'webhook-vs-database-ceiling',
       'every-ack-persisted',
@@ -138,5 +148,41 @@ describe('pnpm bench --quick', () => {
     );
     expect(report.rss.samples).toBeGreaterThan(0);
     expect(report.rss.idleMiB).toBeGreaterThan(0);
+  });
+
+  it('prices each webhook phase per alert and per delivery, and splits the profile by stage', async () => {
+    const { costs } = report;
+    const runs = [report.throughput, ...report.ethocaShaped];
+    expect(costs.phases.map((phase) => phase.alertsPerDelivery)).toEqual([1, 1, 25]);
+    costs.phases.forEach((phase, index) => {
+      const run = runs[index]!;
+      const alerts = run.persistence.rows;
+      expect(phase.persistedAlerts).toBe(alerts);
+      expect(phase.serviceMsPerAlert).toBeCloseTo(
+        (run.cpu.service * run.durationSeconds * 1000) / alerts,
+        6,
+      );
+      expect(phase.postgresMsPerAlert).toBeCloseTo(
+        (run.cpu.postgres * run.durationSeconds * 1000) / alerts,
+        6,
+      );
+      expect(phase.serviceMsPerDelivery).toBeCloseTo(
+        phase.serviceMsPerAlert * phase.alertsPerDelivery,
+        6,
+      );
+    });
+    // --cpu-prof: each phase's window of the service's profile, split by stage.
+    expect(costs.stages.map((stages) => stages.phase)).toEqual(
+      costs.phases.map((phase) => phase.phase),
+    );
+    for (const stages of costs.stages) {
+      expect(stages.sampledMs).toBeGreaterThan(0);
+      expect(stages.rows.reduce((sum, row) => sum + row.share, 0)).toBeCloseTo(1, 6);
+    }
+    const markdown = await readFile(join(directory, report.files.markdown), 'utf8');
+    const svg = await readFile(join(directory, report.files.costChart), 'utf8');
+    expect(markdown).toContain('## CPU per persisted alert');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const phase of costs.phases) expect(svg).toContain(phase.phase);
   });
 });

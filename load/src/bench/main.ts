@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   databaseUrl,
@@ -21,6 +21,8 @@ import { AlertTraffic } from './alert-traffic.js';
 import { benchReportSchema, type BenchReport } from './bench-report.js';
 import { startBareServer } from './child-processes.js';
 import { measureDatabaseCeiling } from './database-ceiling.js';
+import { costChartSvg } from './cpu-profile/cost-chart.js';
+import { costTableOf } from './cpu-profile/phase-costs.js';
 import { latencyChartSvg } from './latency-chart.js';
 import { runLoad } from './load-run.js';
 import { httpRunFrom, PhaseCpu } from './measure.js';
@@ -175,7 +177,29 @@ try {
   };
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the bench's report directory
   await mkdir(reportDir, { recursive: true });
-  const { latencies: webLatencies, ...web } = await measureWebRole(context);
+  const {
+    latencies: webLatencies,
+    throughputWindow,
+    ethocaShaped,
+    ...web
+  } = await measureWebRole(context);
+  const costs = await costTableOf(
+    [
+      {
+        label: 'throughput, bare single alerts',
+        alertsPerDelivery: 1,
+        run: web.throughput,
+        window: throughputWindow,
+      },
+      ...ethocaShaped.map((run) => ({
+        label: `Ethoca deliveries of ${String(run.alertsPerDelivery)}`,
+        alertsPerDelivery: run.alertsPerDelivery,
+        run: run.throughput,
+        window: run.window,
+      })),
+    ],
+    settings.cpuProfile ? join(reportDir, 'service-web.cpuprofile') : undefined,
+  );
   progress(
     `alert to outcome: ${settings.outcomeRate} alerts/s for ${settings.phaseSeconds} s, then the drain`,
   );
@@ -200,6 +224,11 @@ try {
     httpCeiling,
     databaseCeiling,
     ...web,
+    ethocaShaped: ethocaShaped.map((run) => ({
+      ...run.throughput,
+      alertsPerDelivery: run.alertsPerDelivery,
+    })),
+    costs,
     alertToOutcome,
   };
   const targets = evaluateTargets(measured);
@@ -215,7 +244,12 @@ try {
     ratios: ratios(measured),
     targets,
     passed: targets.every((result) => result.pass),
-    files: { markdown: 'bench.md', chart: 'latency.svg', json: 'bench.json' },
+    files: {
+      markdown: 'bench.md',
+      chart: 'latency.svg',
+      costChart: 'cost.svg',
+      json: 'bench.json',
+    },
   });
   const chart = latencyChartSvg(
     'Webhook acknowledgement latency by percentile',
@@ -246,7 +280,11 @@ try {
       },
     ],
   );
-  await writeReport(reportDir, report, chart);
+  const costChart = costChartSvg(report.costs, machineLine(report), {
+    serviceMs: BENCH_TARGETS.serviceCpuMsPerAlert,
+    postgresMs: BENCH_TARGETS.postgresCpuMsPerAlert,
+  });
+  await writeReport(reportDir, report, chart, costChart);
 
   console.log('');
   console.log(`Machine: ${machineLine(report)}`);
@@ -260,7 +298,7 @@ try {
     );
   }
   console.log(
-    `\nReport: ${resolve(reportDir, report.files.markdown)} (+ ${report.files.json}, ${report.files.chart})`,
+    `\nReport: ${resolve(reportDir, report.files.markdown)} (+ ${report.files.json}, ${report.files.chart}, ${report.files.costChart})`,
   );
   console.log(
     `Verdict: ${report.passed ? 'PASS' : 'FAIL'}${settings.quick ? ' (quick run: targets reported, not enforced)' : ''}`,

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchReport, TargetResult } from './bench-report.js';
+import { costTableMarkdown } from './cpu-profile/cost-table.js';
 
 function fixed(value: number, digits = 1): string {
   return value.toLocaleString('en', {
@@ -10,7 +11,14 @@ function fixed(value: number, digits = 1): string {
 }
 
 function targetRow(result: TargetResult): string[] {
-  const digits = result.unit === '×' ? 2 : result.unit === 'ms' || result.unit === 'MiB' ? 1 : 0;
+  const digits =
+    result.unit === '×'
+      ? 2
+      : result.unit === 'ms' && result.target < 1
+        ? 3
+        : result.unit === 'ms' || result.unit === 'MiB'
+          ? 1
+          : 0;
   return [
     result.description,
     `${fixed(result.measured, digits)} ${result.unit}`,
@@ -187,6 +195,9 @@ export function markdownReport(report: BenchReport): string {
     '',
     `Alert to outcome: ${report.alertToOutcome.transactionsRecorded} merchant transactions recorded first; ${report.alertToOutcome.outcomeSent} outcomes sent, ${report.alertToOutcome.outcomeFailed} failed, ${report.alertToOutcome.pendingAtEnd} pending at the end; the mock Ethoca recorded ${report.alertToOutcome.ethocaOutcomesRecorded} outcomes and the mock PSP received ${report.alertToOutcome.pspRefundRequests} requests.`,
     '',
+    ...costTableMarkdown(report.costs),
+    `![CPU per persisted alert](${report.files.costChart})`,
+    '',
     `![latency by percentile](${report.files.chart})`,
     '',
   ].join('\n');
@@ -196,6 +207,7 @@ export async function writeReport(
   directory: string,
   report: BenchReport,
   chartSvg: string,
+  costChartSvg: string,
 ): Promise<void> {
   // The directory is the bench's own report directory (a command-line option at most).
   /* eslint-disable security/detect-non-literal-fs-filename */
@@ -203,5 +215,6 @@ export async function writeReport(
   await writeFile(join(directory, report.files.json), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(directory, report.files.markdown), markdownReport(report));
   await writeFile(join(directory, report.files.chart), chartSvg);
+  await writeFile(join(directory, report.files.costChart), costChartSvg);
   /* eslint-enable security/detect-non-literal-fs-filename */
 }

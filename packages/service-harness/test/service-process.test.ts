@@ -22,5 +22,6 @@ describe('the service process', () => {
     // No DATABASE_URL: configuration refuses to start in every environment.
     const start = ServiceProcess.start({ name: 'unconfigured', env: { NODE_ENV: 'test' } });
     await expect(start).rejects.toThrow(/unconfigured[\s\S]*DATABASE_URL/);
-  });
+    // Loading the service's modules takes seconds on a machine busy with the other suites.
+  }, 60_000);
 });

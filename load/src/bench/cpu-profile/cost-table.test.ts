@@ -32,7 +32,7 @@ describe('cost table', () => {
     expect(byStage.masking).toBeCloseTo(0.09, 10);
     expect(byStage.json).toBe(0);
     expect(stages.rows.reduce((sum, row) => sum + row.msPerAlert, 0)).toBeCloseTo(0.45, 10);
-    const markdown = costTableMarkdown({ phases: [cost], stages }).join('\n');
+    const markdown = costTableMarkdown({ phases: [cost], stages: [stages] }).join('\n');
     expect(markdown).toContain(
       '| throughput, 20 connections | 25 | 20 | 2,000 | 0.450 | 0.200 | 11.250 | 5.000 |',
     );
@@ -40,6 +40,6 @@ describe('cost table', () => {
   });
 
   it('says how to get the split when no profile was taken', () => {
-    expect(costTableMarkdown({ phases: [cost] }).join('\n')).toContain('--cpu-prof');
+    expect(costTableMarkdown({ phases: [cost], stages: [] }).join('\n')).toContain('--cpu-prof');
   });
 });

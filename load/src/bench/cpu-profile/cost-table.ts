@@ -33,8 +33,8 @@ export type StageCost = z.infer<typeof stageCostSchema>;
 
 export const costTableSchema = z.object({
   phases: z.array(phaseCostSchema),
-  /** Present when the run took a CPU profile (`--cpu-prof`). */
-  stages: stageCostSchema.optional(),
+  /** One per profiled phase; empty when the run took no CPU profile (`--cpu-prof`). */
+  stages: z.array(stageCostSchema),
 });
 export type CostTable = z.infer<typeof costTableSchema>;
 
@@ -106,22 +106,22 @@ export function costTableMarkdown(table: CostTable): string[] {
     ),
     '',
   ];
-  if (table.stages === undefined) {
+  if (table.stages.length === 0) {
     lines.push('No CPU profile was taken; `pnpm bench -- --cpu-prof` adds the split by stage.', '');
     return lines;
   }
-  const { stages } = table;
-  lines.push(
-    `### Service CPU by stage (${stages.phase}, ${Math.round(stages.sampledMs).toLocaleString('en-US')} ms sampled)`,
-    '',
-    '| stage | ms per alert | share |',
-    '|---|---:|---:|',
-    ...stages.rows.map(
-      (row) => `| ${row.label} | ${ms(row.msPerAlert)} | ${(row.share * 100).toFixed(1)} % |`,
-    ),
-    '',
-    stages.attribution,
-    '',
-  );
+  for (const stages of table.stages) {
+    lines.push(
+      `### Service CPU by stage (${stages.phase}, ${Math.round(stages.sampledMs).toLocaleString('en-US')} ms sampled)`,
+      '',
+      '| stage | ms per alert | share |',
+      '|---|---:|---:|',
+      ...stages.rows.map(
+        (row) => `| ${row.label} | ${ms(row.msPerAlert)} | ${(row.share * 100).toFixed(1)} % |`,
+      ),
+      '',
+    );
+  }
+  lines.push(STAGE_ATTRIBUTION, '');
   return lines;
 }

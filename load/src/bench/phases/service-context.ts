@@ -80,7 +80,7 @@ export function deliveryOf(traffic: AlertTraffic): OpenLoopRequest {
     body: delivery.body,
     headers: delivery.headers,
     onResponse: (status, body) => {
-      traffic.recordAnswer(delivery.alertId, status, body);
+      traffic.recordAnswer(delivery.alertIds, status, body);
     },
   };
 }

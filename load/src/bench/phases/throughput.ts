@@ -2,26 +2,50 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AlertTraffic } from '../alert-traffic.js';
 import type { BenchReport } from '../bench-report.js';
 import type { RunningServer } from '../child-processes.js';
+import type { ProfileWindow } from '../cpu-profile/stage-split.js';
 import { runLoad } from '../load-run.js';
 import { committedTransactions, httpRunFrom, persistenceOf, PhaseCpu } from '../measure.js';
 import type { ServiceContext } from './service-context.js';
 
+/** The bodies a throughput phase sends: bare single alerts, or Ethoca's `{ alerts }` of n. */
+export interface DeliveryShape {
+  label: string;
+  alertsPerDelivery?: number;
+  /** Distinguishes the phases' alert ids (each phase's rows are counted by prefix). */
+  seed: number;
+}
+
+export interface ThroughputRun {
+  throughput: BenchReport['throughput'];
+  latencies: number[];
+  /** The phase on the monotonic clock, to take its samples out of the process's CPU profile. */
+  window: ProfileWindow;
+}
+
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
 /**
- * Signed single-alert deliveries at full speed on fixed connections: persisted alerts per second,
- * counted in the database, and the transactions that held them.
+ * Signed deliveries at full speed on fixed connections: persisted alerts per second, counted in
+ * the database, and the transactions that held them.
  */
 export async function measureThroughput(
   context: ServiceContext,
   service: RunningServer,
-): Promise<{ throughput: BenchReport['throughput']; latencies: number[] }> {
+  shape: DeliveryShape,
+): Promise<ThroughputRun> {
   const { settings, progress } = context;
   progress(
-    `throughput: ${settings.connections} connections at full speed for ${settings.phaseSeconds} s`,
+    `${shape.label}: ${settings.connections} connections at full speed for ${settings.phaseSeconds} s`,
   );
-  const fullSpeed = new AlertTraffic(context.secret, Date.now() + 1);
+  const fullSpeed = new AlertTraffic(
+    context.secret,
+    Date.now() + shape.seed,
+    shape.alertsPerDelivery,
+  );
   const cpu = new PhaseCpu([service.pid], context.postgresPort);
   const commitsBefore = await committedTransactions(context.databaseUrl);
   await cpu.start();
+  const fromMicros = monotonicMicros();
   const fullRun = await runLoad(
     {
       url: service.url,
@@ -29,9 +53,10 @@ export async function measureThroughput(
       duration: settings.phaseSeconds,
       requests: fullSpeed.requests(),
     },
-    'throughput',
+    shape.label,
     progress,
   );
+  const toMicros = monotonicMicros();
   const fullCpu = await cpu.stop();
   // Responses autocannon abandoned at the end may still commit; give them a moment first.
   await sleep(1000);
@@ -56,5 +81,6 @@ export async function measureThroughput(
       cpu: fullCpu,
     },
     latencies: fullRun.latencies,
+    window: { fromMicros, toMicros },
   };
 }

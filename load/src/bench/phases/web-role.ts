@@ -6,14 +6,28 @@ import { runLoad } from '../load-run.js';
 import { residentBytes, RssSampler } from '../process-stats.js';
 import { measureOpenModel } from './open-model.js';
 import { baseEnvironment, MIB, serviceNodeArgs, type ServiceContext } from './service-context.js';
-import { measureThroughput } from './throughput.js';
+import { measureThroughput, type ThroughputRun } from './throughput.js';
+import type { ProfileWindow } from '../cpu-profile/stage-split.js';
 
 /**
- * Phase 3: the service with SERVICE_ROLE=web, warmed up, then the throughput phase and the open
- * model (each in its own file) on the same process. RSS is sampled through both.
+ * Ethoca's `{ alerts }` deliveries: one alert, and 25 (the Outcome API's batch limit, which the
+ * earlier Go service also used as its delivery batch size).
+ */
+export const ETHOCA_DELIVERY_SIZES = [1, 25] as const;
+
+export interface EthocaShapedRun extends ThroughputRun {
+  alertsPerDelivery: number;
+}
+
+/**
+ * Phase 3: the service with SERVICE_ROLE=web, warmed up, then on the same process the throughput
+ * phase (bare single-alert bodies), the open model, and throughput with Ethoca's deliveries of 1
+ * and of 25 alerts (each phase in its own file). RSS is sampled throughout.
  */
 export async function measureWebRole(context: ServiceContext): Promise<
   Pick<BenchReport, 'throughput' | 'openModel' | 'rss'> & {
+    throughputWindow: ProfileWindow;
+    ethocaShaped: EthocaShapedRun[];
     latencies: { throughput: number[]; openModel: number[] };
   }
 > {
@@ -44,12 +58,27 @@ export async function measureWebRole(context: ServiceContext): Promise<
     );
     rss.start();
 
-    const throughput = await measureThroughput(context, service);
+    const throughput = await measureThroughput(context, service, {
+      label: 'throughput',
+      seed: 1,
+    });
     const open = await measureOpenModel(context, service);
+    // Ethoca's own shape after the phases above, so their figures stay comparable run to run.
+    const ethocaShaped: EthocaShapedRun[] = [];
+    for (const alertsPerDelivery of ETHOCA_DELIVERY_SIZES) {
+      const run = await measureThroughput(context, service, {
+        label: `Ethoca deliveries of ${String(alertsPerDelivery)}`,
+        alertsPerDelivery,
+        seed: 10 + alertsPerDelivery,
+      });
+      ethocaShaped.push({ alertsPerDelivery, ...run });
+    }
     rss.stop();
     const samples = rss.samples;
     return {
       throughput: throughput.throughput,
+      throughputWindow: throughput.window,
+      ethocaShaped,
       openModel: open.openModel,
       rss: {
         idleMiB: idleBytes / MIB,
