@@ -50,14 +50,13 @@ function profile(): CpuProfile {
 describe('CPU profile split by stage', () => {
   it('puts each sample in the innermost stage on its stack, in proportion to the time spent', () => {
     const split = splitByStage(profile());
-    const ms = (micros: number) => micros / 1000;
-    // 300 ms in authentication, 200 ms in the logger called from it, 250 + 300 ms sending statements.
-    expect(ms(split.micros.authentication)).toBeGreaterThan(300 * 0.7);
-    expect(ms(split.micros.authentication)).toBeLessThan(300 * 1.3);
-    expect(ms(split.micros.logging)).toBeGreaterThan(200 * 0.7);
-    expect(ms(split.micros.logging)).toBeLessThan(200 * 1.3);
-    expect(ms(split.micros.statement)).toBeGreaterThan(550 * 0.7);
-    expect(ms(split.micros.statement)).toBeLessThan(550 * 1.3);
+    // 300 ms in authentication, 200 ms in the logger called from it, 250 + 300 ms sending
+    // statements. Shares, not milliseconds: on a busy machine a descheduled spin stretches the
+    // sample it is in, but the stretching falls on every stage alike.
+    const offBy = (micros: number, ms: number) => Math.abs(micros / split.totalMicros - ms / 1050);
+    expect(offBy(split.micros.authentication, 300)).toBeLessThan(0.12);
+    expect(offBy(split.micros.logging, 200)).toBeLessThan(0.12);
+    expect(offBy(split.micros.statement, 550)).toBeLessThan(0.12);
     expect(split.micros.json + split.micros.masking).toBe(0);
     expect(split.totalMicros).toBe(Object.values(split.micros).reduce((a, b) => a + b, 0));
     expect(split.samples).toBeGreaterThan(100);
@@ -67,8 +66,7 @@ describe('CPU profile split by stage', () => {
     const run = profile();
     const window = JSON.parse(readFileSync(join(root, 'window.json'), 'utf8')) as ProfileWindow;
     const split = splitByStage(run, window);
-    expect(split.micros.statement / 1000).toBeGreaterThan(300 * 0.7);
-    expect(split.micros.statement / 1000).toBeLessThan(300 * 1.3);
+    expect(split.micros.statement / split.totalMicros).toBeGreaterThan(0.8);
     expect(split.micros.authentication + split.micros.logging).toBeLessThan(
       0.05 * split.totalMicros,
     );
