@@ -48,7 +48,8 @@ export async function recordAgentOutcome(
     const type = alertTypeOf(alert);
     if (!outcomesForAlertType(type).includes(request.outcome))
       return { status: 400, detail: `${request.outcome} does not apply to a ${type} alert` };
-    if (!(alert.status in DECIDED)) return { status: 409, detail: notDecidable(alert.status) };
+    if (!Object.hasOwn(DECIDED, alert.status))
+      return { status: 409, detail: notDecidable(alert.status) };
     const nothing = amountWhenNothingMoved(minorToMoney(alertAmount(alert)));
     const outcome: AlertOutcome = {
       alertId,
