@@ -52,7 +52,8 @@ describe('CPU profile split by stage', () => {
     const split = splitByStage(profile());
     // 300 ms in authentication, 200 ms in the logger called from it, 250 + 300 ms sending
     // statements. Only loosely in proportion: on a machine busy with other suites a descheduled
-    // spin hands a long sample interval to whichever stage runs next (0.17 of the total once).
+    // spin hands a long sample interval to whichever stage runs next (0.17 of the total once), and
+    // a slow start-up (module loading, counted as other) took 0.22 of the total once.
     const share = (micros: number) => micros / split.totalMicros;
     expect(share(split.micros.authentication)).toBeGreaterThan(0.08);
     // Innermost wins: the logger called from authentication code is counted as logging.
@@ -60,7 +61,7 @@ describe('CPU profile split by stage', () => {
     expect(share(split.micros.statement)).toBeGreaterThan(0.25);
     expect(
       share(split.micros.authentication + split.micros.logging + split.micros.statement),
-    ).toBeGreaterThan(0.8);
+    ).toBeGreaterThan(0.6);
     expect(split.micros.json + split.micros.masking).toBe(0);
     expect(split.totalMicros).toBe(Object.values(split.micros).reduce((a, b) => a + b, 0));
     expect(split.samples).toBeGreaterThan(100);
