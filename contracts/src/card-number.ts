@@ -154,7 +154,8 @@ function cardWindows(run: DigitRun): CardNumberSpan[] {
 
 /** The UUIDs in `text` that hold at least one hex letter; an all-digit one is digits like any. */
 function uuidSpans(text: string): { start: number; end: number }[] {
-  if (!text.includes('-')) return [];
+  // A UUID is 36 characters with dashes; most texts scanned cannot hold one.
+  if (text.length < 36 || !text.includes('-')) return [];
   return [...text.matchAll(UUID)]
     .filter((match) => /[a-f]/i.test(match[0]))
     .map((match) => ({ start: match.index, end: match.index + match[0].length }));

@@ -25,16 +25,25 @@ const NON_TRANSACTIONAL_CODES: ReadonlySet<string> = new Set([
   'XXX',
 ]);
 
+/**
+ * Minor-unit exponents by code, of the currencies money can be in. Built once: `currency-codes`
+ * looks a code up by scanning its whole list, and every alert's amounts are checked.
+ */
+const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
+  currencyCodes
+    .codes()
+    .filter((code) => /^[A-Z]{3}$/.test(code) && !NON_TRANSACTIONAL_CODES.has(code))
+    .map((code) => [code, currencyCodes.code(code)?.digits ?? 0]),
+);
+
 /** True for an upper-case ISO 4217 alpha code of a currency money can be in. */
 export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code) || NON_TRANSACTIONAL_CODES.has(code)) return false;
-  return currencyCodes.code(code) !== undefined;
+  return MINOR_UNITS.has(code);
 }
 
 /** The ISO 4217 minor-unit exponent (USD 2, JPY 0, BHD 3, CLF 4), or undefined for a non-currency. */
 export function minorUnits(code: string): number | undefined {
-  if (!isCurrencyCode(code)) return undefined;
-  return currencyCodes.code(code)?.digits;
+  return MINOR_UNITS.get(code);
 }
 
 /**

@@ -73,7 +73,6 @@ const OWN_FILES: readonly { stage: Exclude<Stage, 'gc' | 'other'>; paths: readon
 const PACKAGES: Readonly<Record<string, Exclude<Stage, 'gc' | 'other'>>> = Object.fromEntries([
   ...[
     'pino',
-    'pino-http',
     'pino-std-serializers',
     'sonic-boom',
     'thread-stream',

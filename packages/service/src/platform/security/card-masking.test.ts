@@ -7,6 +7,7 @@ import {
   nestingDepth,
   maskCardNumbersDeep,
   maskDigits,
+  mayHoldCardNumber,
   parseJsonMaskingCards,
   readInFlightFields,
 } from './card-masking.js';
@@ -204,6 +205,38 @@ describe('parseJsonMaskingCards', () => {
         },
       ),
       { numRuns: 600 },
+    );
+  });
+
+  it('never skips masking where the finder sees a card number in a parsed value (property)', () => {
+    // mayHoldCardNumber is the cheap scan that lets a body skip masking; the finder is the judge.
+    const card = fc.constantFrom(...CARD_NUMBER_CORPUS.map((entry) => entry.number));
+    const grouped = fc
+      .tuple(card, fc.constantFrom(...SEPARATORS), fc.integer({ min: 1, max: 8 }))
+      .map(([number, separator, size]) =>
+        (number.match(new RegExp(`.{1,${String(size)}}`, 'g')) ?? []).join(separator),
+      );
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc
+        .tuple(fc.string({ maxLength: 8 }), grouped, fc.string({ maxLength: 8 }))
+        .map((parts) => parts.join('')),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        text,
+        fc.integer(),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(text, tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (built) => {
+        const json = JSON.stringify(built);
+        const found = texts(JSON.parse(json)).some((item) => findCardNumbers(item).length > 0);
+        if (found) expect(mayHoldCardNumber(json)).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 });
