@@ -64,7 +64,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/__ops/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
+CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=16", "--max-old-space-size=128", "dist/main.js"]
 # The revision and version change with every build, so they come last: every layer above is
 # reused from the build cache when only they differ.
 ARG REVISION=unknown

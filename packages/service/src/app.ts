@@ -4,7 +4,6 @@ import { createAccess } from './access/require-role.js';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
-import { pinoHttp } from 'pino-http';
 import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
 import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
@@ -25,8 +24,8 @@ import type { Database } from './platform/database/database-schema.js';
 import type { Logger } from './platform/observability/logger.js';
 import type { Metrics } from './platform/observability/metrics.js';
 import { sendProblem } from './platform/http/problem-details.js';
+import { accessLog } from './platform/http/access-log.js';
 import { maskRequestUrl } from './platform/http/mask-request-url.js';
-import { requestId } from './platform/http/request-id.js';
 import type { ShutdownState } from './platform/http/shutdown.js';
 
 export interface WebhookSettings {
@@ -76,28 +75,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   // Before the access log, so a card number in a path or query is never logged or routed on.
   app.use(maskRequestUrl());
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: requestId,
-      // Only what an on-call engineer reads; headers stay out (they carry credentials).
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (req, res, error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        // Healthy readiness probes arrive every few seconds and would drown everything else.
-        return req.url === '/health' ? 'silent' : 'info';
-      },
-    }),
-  );
+  // Healthy readiness probes arrive every few seconds and would drown everything else.
+  app.use(accessLog(deps.logger, { quiet: (url) => url === '/health' }));
   app.use(
     healthRouter({
       db: deps.db,

@@ -10,8 +10,13 @@
  * loss of throughput, inside the 192 Mi memory request of the Kubernetes deployments. 128 MB is
  * three times the live heap under load; a process that needed more would be out of memory well
  * before the 512 Mi container limit anyway.
+ *
+ * The semi-space went from 4 to 16 MB when the bench's CPU profile showed garbage collection at
+ * 17 % of the webhook's CPU: scavenges cost what survives, not what dies, so fewer of them cost
+ * less. In the bench (throughput phase, profiled) collection fell from 0.077 to 0.042 ms per
+ * alert, and the web phases' RSS peak stayed at 169–181 MiB against 166–178 MiB with 4 MB.
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=128'] as const;
 
 /**
  * How the service loads dd-trace: before any module of its own, with dd-trace's ESM loader hook

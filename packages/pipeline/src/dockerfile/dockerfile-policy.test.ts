@@ -23,7 +23,7 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:8080/__ops/ping')"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
+CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=16", "--max-old-space-size=128", "dist/main.js"]
 `;
 
 function rulesOf(text: string) {
@@ -109,14 +109,14 @@ describe('checkDockerfile', () => {
     ]);
     expect(rulesOf(good.replace('ENTRYPOINT ["/usr/bin/tini", "--"]\n', ''))).toEqual(['init']);
     const command =
-      'CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]';
+      'CMD ["node", "--import", "dd-trace/initialize.mjs", "--max-semi-space-size=16", "--max-old-space-size=128", "dist/main.js"]';
     expect(rulesOf(good.replace(command, 'CMD node dist/main.js'))).toEqual(['command']);
     // Without the --import, ESM modules load before dd-trace and no span is ever recorded.
     expect(
       rulesOf(
         good.replace(
           command,
-          'CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]',
+          'CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=128", "dist/main.js"]',
         ),
       ),
     ).toEqual(['command']);

@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { alertArrivalEvents } from '../lifecycle/index.js';
 import type { Database } from '../platform/database/database-schema.js';
-import { jsonRows } from '../platform/database/json-rows.js';
+import { jsonRows, jsonRowsParameter } from '../platform/database/json-rows.js';
 import { preparedAs } from '../platform/database/prepared-statements.js';
 import { processAlertJobInsertSql, type JobInsertSql } from '../platform/database/queue.js';
 
@@ -70,15 +70,17 @@ interface IncomingRow {
 export function createAlertIngest(
   deps: IngestDeps,
 ): (alerts: readonly AlertToStore[]) => Promise<IngestResult[]> {
-  // The job insert needs the queue's table from the database; it is looked up on first use and
-  // looked up again after a failure (the database may have been down at the first delivery).
-  let jobSql: Promise<JobInsertSql> | undefined;
-  const jobInsert = () => {
-    jobSql ??= processAlertJobInsertSql(deps.queue).catch((error: unknown) => {
-      jobSql = undefined;
-      throw error;
-    });
-    return jobSql;
+  // The statement needs the queue's table from the database; it is built on first use and built
+  // again after a failure (the database may have been down at the first delivery).
+  let statement: Promise<IngestStatement> | undefined;
+  const ingestStatement = () => {
+    statement ??= processAlertJobInsertSql(deps.queue)
+      .then((jobs) => buildIngestStatement(deps.db, jobs, deps.memberTimeZone))
+      .catch((error: unknown) => {
+        statement = undefined;
+        throw error;
+      });
+    return statement;
   };
 
   return async (alerts) => {
@@ -87,11 +89,37 @@ export function createAlertIngest(
     for (const alert of alerts)
       if (!firstOfEach.has(alert.alertId)) firstOfEach.set(alert.alertId, alert);
     const rows = [...firstOfEach.values()].map(incomingRow);
-    const jobs = await jobInsert();
+    const { rows: stored } = await deps.db.executeQuery((await ingestStatement()).withRows(rows));
+    const inserted = new Set(stored.map((row) => row.alert_id));
 
-    const { rows: stored } = await sql<{ alert_id: string }>`${preparedAs('ingest-alerts')}
+    // The second copy of an id within one delivery is a duplicate of the first.
+    const reported = new Set<string>();
+    return alerts.map((alert) => {
+      const fresh = inserted.has(alert.alertId) && !reported.has(alert.alertId);
+      reported.add(alert.alertId);
+      return { alertId: alert.alertId, duplicate: !fresh };
+    });
+  };
+}
+
+/** The ingest's one statement, compiled once, and how to run it for a batch of rows. */
+interface IngestStatement {
+  withRows(rows: readonly IncomingRow[]): CompiledQuery<{ alert_id: string }>;
+}
+
+/**
+ * Compiles the ingest's statement once: its text never changes (the batch is one JSON parameter),
+ * so each delivery only fills in the rows. Rebuilding the text from the template per delivery
+ * made a new string every time, which the prepared-statement lookup then hashed in full.
+ */
+function buildIngestStatement(
+  db: Kysely<Database>,
+  jobs: JobInsertSql,
+  memberTimeZone: string,
+): IngestStatement {
+  const compiled = sql<{ alert_id: string }>`${preparedAs('ingest-alerts')}
       WITH incoming AS (
-        SELECT * FROM ${jsonRows(rows)} AS x (
+        SELECT * FROM ${jsonRows([])} AS x (
           alert_id text, alert_type text, card_bin text, card_last4 text,
           amount_value numeric, amount_currency text,
           chargeback_amount_value numeric, chargeback_amount_currency text,
@@ -112,9 +140,9 @@ export function createAlertIngest(
           alert_id, alert_type, card_bin, card_last4, amount_value, amount_currency,
           chargeback_amount_value, chargeback_amount_currency, acquirer_reference_number,
           merchant_descriptor, alert_timestamp_raw, alert_timestamp_local,
-          alert_timestamp_local AT TIME ZONE ${deps.memberTimeZone},
+          alert_timestamp_local AT TIME ZONE ${memberTimeZone},
           transaction_timestamp_raw, transaction_timestamp_local,
-          transaction_timestamp_local AT TIME ZONE ${deps.memberTimeZone}, payload
+          transaction_timestamp_local AT TIME ZONE ${memberTimeZone}, payload
         FROM incoming
         ON CONFLICT (alert_id) DO NOTHING
         RETURNING alert_id
@@ -130,16 +158,14 @@ export function createAlertIngest(
       -- Referenced below, or PostgreSQL would never evaluate it: one NOTIFY when jobs were added.
       notified AS (SELECT ${sql.raw(jobs.notify)} FROM jobs LIMIT 1)
       SELECT alert_id FROM stored WHERE (SELECT count(*) FROM notified) >= 0
-    `.execute(deps.db);
-    const inserted = new Set(stored.map((row) => row.alert_id));
-
-    // The second copy of an id within one delivery is a duplicate of the first.
-    const reported = new Set<string>();
-    return alerts.map((alert) => {
-      const fresh = inserted.has(alert.alertId) && !reported.has(alert.alertId);
-      reported.add(alert.alertId);
-      return { alertId: alert.alertId, duplicate: !fresh };
-    });
+    `.compile(db);
+  // The rows are the first parameter (jsonRows above); the rest stay as compiled.
+  const [rowsParameter, ...rest] = compiled.parameters;
+  if (rowsParameter !== jsonRowsParameter([])) {
+    throw new Error('the ingest statement no longer takes its rows as its first parameter');
+  }
+  return {
+    withRows: (rows) => CompiledQuery.raw(compiled.sql, [jsonRowsParameter(rows), ...rest]),
   };
 }
 

@@ -6,5 +6,10 @@ import { sql, type RawBuilder } from 'kysely';
  * batch's statement is the same text every time.
  */
 export function jsonRows(rows: readonly object[]): RawBuilder<unknown> {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`;
+  return sql`jsonb_to_recordset(${jsonRowsParameter(rows)}::jsonb)`;
+}
+
+/** The parameter `jsonRows` sends for `rows`, for a statement compiled once and run again. */
+export function jsonRowsParameter(rows: readonly object[]): string {
+  return JSON.stringify(rows);
 }

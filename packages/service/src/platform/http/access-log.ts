@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Logger } from '../observability/logger.js';
+import { requestId } from './request-id.js';
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** The request's id (`x-request-id`), set by the access log. */
+    id: string;
+    /** A logger whose lines carry the request (id, method, url, remote address). */
+    log: Logger;
+  }
+}
+
+/** What an on-call engineer reads of a request; headers stay out (they carry credentials). */
+interface RequestLine {
+  id: string;
+  method: string | undefined;
+  url: string | undefined;
+  remoteAddress: string | undefined;
+}
+
+export interface AccessLogOptions {
+  /** Successful requests that would drown the log (readiness probes) are not logged. */
+  quiet?: (url: string | undefined) => boolean;
+}
+
+/**
+ * One line per request when its response is done: `request completed` (info, warn for 4xx, error
+ * for 5xx) or `request aborted` (warn) when the connection closed before the answer was sent,
+ * with the request, the status and the response time in milliseconds. `req.log` is the same
+ * logger bound to the request, made only when a handler logs: most requests never do, and binding
+ * a child logger serialises its fields. The same lines pino-http wrote (`req`, `res`,
+ * `responseTime`), at a fraction of its cost per request.
+ */
+export function accessLog(logger: Logger, options: AccessLogOptions = {}): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    const line: RequestLine = {
+      id: requestId(req, res),
+      method: req.method,
+      url: req.originalUrl,
+      remoteAddress: req.socket.remoteAddress,
+    };
+    req.id = line.id;
+    let bound: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      get: () => (bound ??= logger.child({ req: line })),
+    });
+    res.once('close', () => {
+      writeLine(logger, options, line, res, performance.now() - started);
+    });
+    next();
+  };
+}
+
+function writeLine(
+  logger: Logger,
+  options: AccessLogOptions,
+  line: RequestLine,
+  res: ServerResponse,
+  elapsedMs: number,
+): void {
+  const fields = {
+    req: line,
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(elapsedMs),
+  };
+  if (!res.writableFinished) {
+    logger.warn(fields, 'request aborted');
+    return;
+  }
+  if (res.statusCode >= 500) logger.error(fields, 'request completed');
+  else if (res.statusCode >= 400) logger.warn(fields, 'request completed');
+  else if (options.quiet?.(line.url) !== true) logger.info(fields, 'request completed');
+}
