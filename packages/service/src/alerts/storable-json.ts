@@ -23,14 +23,32 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
  * The path of the first key or string value that `text` and `jsonb` columns refuse: one holding a
  * NUL character or an unpaired UTF-16 surrogate. Undefined when everything can be stored.
  */
-export function findUnstorableText(
+export function findUnstorableText(value: unknown): (string | number)[] | undefined {
+  // Almost every alert is storable: a walk that builds no paths says so, and only an alert that
+  // is not pays for the walk that names the field.
+  return isStorable(value) ? undefined : pathToUnstorable(value, []);
+}
+
+/** True when every key and string value of `value` can be stored. */
+function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return storable(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(isStorable);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!storable(key) || !isStorable((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function pathToUnstorable(
   value: unknown,
-  path: (string | number)[] = [],
+  path: (string | number)[],
 ): (string | number)[] | undefined {
   if (typeof value === 'string') return storable(value) ? undefined : path;
   if (Array.isArray(value)) {
     for (const [index, inner] of value.entries()) {
-      const found = findUnstorableText(inner, [...path, index]);
+      const found = pathToUnstorable(inner, [...path, index]);
       if (found) return found;
     }
     return undefined;
@@ -38,7 +56,7 @@ export function findUnstorableText(
   if (typeof value === 'object' && value !== null) {
     for (const [key, inner] of Object.entries(value)) {
       if (!storable(key)) return [...path, key];
-      const found = findUnstorableText(inner, [...path, key]);
+      const found = pathToUnstorable(inner, [...path, key]);
       if (found) return found;
     }
   }

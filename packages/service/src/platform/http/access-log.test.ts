@@ -26,36 +26,46 @@ function loggedApp() {
   return { app, lines };
 }
 
+/** The fields of a logged line that a test compares, without the ones that vary. */
+function essentials(line: Record<string, unknown>) {
+  const req = line.req as Record<string, unknown> | undefined;
+  return {
+    level: line.level,
+    msg: line.msg,
+    id: req?.id,
+    url: req?.url,
+    status: (line.res as { statusCode?: number } | undefined)?.statusCode,
+  };
+}
+
 describe('accessLog', () => {
   it('writes one line per request, at the level its status calls for', async () => {
     const { app, lines } = loggedApp();
     const answer = await request(app).get('/ok').set('x-request-id', 'req-1');
     expect(answer.body).toEqual({ id: 'req-1' });
     expect(answer.headers['x-request-id']).toBe('req-1');
-    await request(app).get('/missing');
+    await request(app).get('/missing').set('x-request-id', 'req-2');
     await request(app).get('/health');
-    expect(lines).toEqual([
-      {
-        level: 30,
-        req: { id: 'req-1', method: 'GET', url: '/ok', remoteAddress: expect.any(String) },
-        res: { statusCode: 200 },
-        responseTime: expect.any(Number),
-        msg: 'request completed',
-      },
-      expect.objectContaining({ level: 40, res: { statusCode: 404 }, msg: 'request completed' }),
+    expect(lines.map(essentials)).toEqual([
+      { level: 30, msg: 'request completed', id: 'req-1', url: '/ok', status: 200 },
+      { level: 40, msg: 'request completed', id: 'req-2', url: '/missing', status: 404 },
     ]);
+    expect(Object.keys(lines[0] ?? {})).toEqual(['level', 'req', 'res', 'responseTime', 'msg']);
+    expect(Object.keys((lines[0]?.req as object | undefined) ?? {})).toEqual([
+      'id',
+      'method',
+      'url',
+      'remoteAddress',
+    ]);
+    expect(typeof lines[0]?.responseTime).toBe('number');
   });
 
   it("binds the request to a handler's own lines and logs a 5xx as an error", async () => {
     const { app, lines } = loggedApp();
-    await request(app).get('/broken').set('x-request-id', 'req-2');
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: 50,
-        req: expect.objectContaining({ id: 'req-2' }),
-        msg: 'handler failed',
-      }),
-      expect.objectContaining({ level: 50, res: { statusCode: 500 }, msg: 'request completed' }),
+    await request(app).get('/broken').set('x-request-id', 'req-3');
+    expect(lines.map(essentials)).toEqual([
+      { level: 50, msg: 'handler failed', id: 'req-3', url: '/broken', status: undefined },
+      { level: 50, msg: 'request completed', id: 'req-3', url: '/broken', status: 500 },
     ]);
   });
 
@@ -79,12 +89,14 @@ describe('accessLog', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => server.close(resolve));
-    expect(lines).toEqual([
-      expect.objectContaining({
+    expect(lines.map(essentials)).toEqual([
+      {
         level: 40,
-        req: expect.objectContaining({ url: '/hang' }),
         msg: 'request aborted',
-      }),
+        id: expect.any(String) as string,
+        url: '/hang',
+        status: 200,
+      },
     ]);
   });
 });

@@ -213,9 +213,11 @@ describe('parseJsonMaskingCards', () => {
     const card = fc.constantFrom(...CARD_NUMBER_CORPUS.map((entry) => entry.number));
     const grouped = fc
       .tuple(card, fc.constantFrom(...SEPARATORS), fc.integer({ min: 1, max: 8 }))
-      .map(([number, separator, size]) =>
-        (number.match(new RegExp(`.{1,${String(size)}}`, 'g')) ?? []).join(separator),
-      );
+      .map(([number, separator, size]) => {
+        const groups: string[] = [];
+        for (let at = 0; at < number.length; at += size) groups.push(number.slice(at, at + size));
+        return groups.join(separator);
+      });
     const text = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 20 }),
       fc
@@ -234,7 +236,7 @@ describe('parseJsonMaskingCards', () => {
       fc.property(value, (built) => {
         const json = JSON.stringify(built);
         const found = texts(JSON.parse(json)).some((item) => findCardNumbers(item).length > 0);
-        if (found) expect(mayHoldCardNumber(json)).toBe(true);
+        expect(!found || mayHoldCardNumber(json)).toBe(true);
       }),
       { numRuns: 500 },
     );
