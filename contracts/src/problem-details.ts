@@ -7,15 +7,40 @@ import { formatFieldPath } from './field-path.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Problem `type` URIs the service uses; `about:blank` means "the status code says it all". */
+/**
+ * Problem `type` URIs the service uses; `about:blank` means "the status code says it all" (RFC
+ * 9457 section 4.2.1). They are stable: a client may branch on them, titles may change.
+ */
 export const PROBLEM_TYPES = {
   blank: 'about:blank',
   validation: 'urn:mastercom-service:problem:validation',
   notFound: 'urn:mastercom-service:problem:not-found',
   conflict: 'urn:mastercom-service:problem:conflict',
   unauthorized: 'urn:mastercom-service:problem:unauthorized',
+  forbidden: 'urn:mastercom-service:problem:forbidden',
   unavailable: 'urn:mastercom-service:problem:unavailable',
 } as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];
+
+/** The problem type of an answer with this status: one of PROBLEM_TYPES, never made up. */
+export function problemTypeForStatus(status: number): ProblemType {
+  switch (status) {
+    case 400:
+      return PROBLEM_TYPES.validation;
+    case 401:
+      return PROBLEM_TYPES.unauthorized;
+    case 403:
+      return PROBLEM_TYPES.forbidden;
+    case 404:
+      return PROBLEM_TYPES.notFound;
+    case 409:
+      return PROBLEM_TYPES.conflict;
+    case 503:
+      return PROBLEM_TYPES.unavailable;
+    default:
+      return PROBLEM_TYPES.blank;
+  }
+}
 
 export const problemFieldErrorSchema = z
   .object({

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const K6_MISSING_MESSAGE =
   'pnpm load needs the k6 binary on PATH, and it is not there. The k6 stage runs in Buildkite ' +
@@ -52,6 +53,14 @@ export function planK6Run(
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  try {
+    parseArgs({ options: {} });
+  } catch (error) {
+    console.error(
+      `load: ${(error as Error).message}\nusage: pnpm load (no flags: LOAD_SCENARIO, BASE_URL, LOAD_WEBHOOK_SECRET and LOAD_API_TOKEN come from the environment)`,
+    );
+    process.exit(2);
+  }
   const script = fileURLToPath(new URL('../dist/k6/mastercom.js', import.meta.url));
   const plan = planK6Run(process.env, script);
   if (!plan.ok) {

@@ -33,16 +33,25 @@ import { SERVICE_SETTINGS, type BenchSettings } from './phases/service-context.j
 import { measureWebRole } from './phases/web-role.js';
 import { BENCH_TARGETS, evaluateTargets, ratios } from './targets.js';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    out: { type: 'string', default: 'reports/bench' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const USAGE = 'usage: pnpm bench [--quick] [--cpu-prof] [--out DIR]';
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        'cpu-prof': { type: 'boolean', default: false },
+        out: { type: 'string', default: 'reports/bench' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = readFlags();
 if (values.help) {
-  console.log('usage: pnpm bench [--quick] [--cpu-prof] [--out DIR]');
+  console.log(USAGE);
   process.exit(0);
 }
 

@@ -5,9 +5,26 @@
 // readiness signal and stops everything it started when the service ends.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { isServiceReadyMessage } from '@mastercom/contracts';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { prettyPrint, serviceLogOutput } from './service-log-output.js';
 import { startSimulators } from './simulators.js';
+
+const USAGE = `usage: pnpm start
+  Starts the service with an embedded PostgreSQL (unless DATABASE_URL is set) and simulators of
+  Ethoca, the PSP and Mastercom (unless ETHOCA_OUTCOME_URL and PSP_URL, or MASTERCOM_URL, are set).
+  Everything else is configured by the service's environment variables.`;
+try {
+  const { values } = parseArgs({ options: { help: { type: 'boolean' } } });
+  if (values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+} catch (error) {
+  console.error(`devstack: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const closers: (() => Promise<void>)[] = [];
@@ -47,8 +64,9 @@ if (env.ETHOCA_OUTCOME_URL === undefined) {
 const main = fileURLToPath(import.meta.resolve('@mastercom/service/main'));
 const service = spawn(process.execPath, ['--enable-source-maps', main], {
   env,
-  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  stdio: ['inherit', serviceLogOutput(process.stdout.isTTY), 'inherit', 'ipc'],
 });
+if (service.stdout !== null) prettyPrint(service.stdout, process.stdout);
 service.on('message', (message) => {
   if (isServiceReadyMessage(message)) {
     say(`ready: ${message.url} (${message.role}); stop with Ctrl-C`);

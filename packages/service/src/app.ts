@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
+import { apiReferenceRouter } from './api-reference/api-reference-route.js';
 import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
 import { webhookHealthRouter } from './alerts/webhook-health-route.js';
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use(casesRouter(mastercomApi));
   app.use(documentsRouter(mastercomApi));
+  app.use(apiReferenceRouter());
 
   app.use((_req, res) => {
     sendProblem(res, 404, 'Not found', 'no such route');

@@ -35,6 +35,7 @@ const expected: Record<BuildContextName, string[][]> = {
       'unit',
       'webhook',
       'integration',
+      'browser',
       'faults',
       'security',
       'policy',

@@ -38,6 +38,7 @@ export const gateKeys = [
   'unit',
   'webhook',
   'integration',
+  'browser',
   'faults',
   'security',
   'policy',
@@ -206,6 +207,15 @@ export function definePipeline(): PipelineDefinition {
       agents: { queue: 'docker' },
       command: 'scripts/ci/vitest-stage.sh test:integration',
       artifact_paths: testArtifacts,
+    }),
+  );
+  add(
+    gate({
+      label: ':globe_with_meridians: Browser Tests',
+      key: 'browser',
+      // Debian's Chromium, driven by playwright-core; the suite installs it when it is missing.
+      command: 'scripts/ci/vitest-stage.sh test:browser',
+      artifact_paths: [...testArtifacts, 'packages/browser-tests/reports/browser/*.png'],
     }),
   );
   add(

@@ -135,7 +135,7 @@ describe('runPlan', () => {
       outcome: 'not run',
       detail: 'depends on policy, which did not pass',
     });
-    expect(formatReport(results).split('\n').at(-1)).toBe('6 passed, 3 failed, 10 skipped');
+    expect(formatReport(results).split('\n').at(-1)).toBe('7 passed, 3 failed, 10 skipped');
   });
 
   it('passes a step’s own environment to its commands and treats a soft failure as passed', async () => {

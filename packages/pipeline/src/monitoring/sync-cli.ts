@@ -3,10 +3,16 @@
 // Dry run by default: prints what it would create, update and delete. DD_API_KEY and DD_APP_KEY
 // authenticate; DATADOG_API_URL or DD_SITE (e.g. datadoghq.eu) choose the API.
 import { readFileSync } from 'node:fs';
+import { booleanFlags } from '../cli-flags.js';
 import { repoPath } from '../repository.js';
 import type { MonitorDefinition } from './monitors.js';
 import { syncMonitors } from './sync-monitors.js';
 
+const { apply } = booleanFlags(
+  'monitors:sync',
+  'usage: pnpm --filter @mastercom/pipeline monitors:sync [--apply]',
+  ['apply'],
+);
 const monitors = JSON.parse(
   readFileSync(repoPath('monitoring', 'monitors.json'), 'utf8'),
 ) as MonitorDefinition[];
@@ -18,7 +24,7 @@ try {
     // An empty variable counts as unset, as in scripts/deploy.sh.
     apiKey: env.DD_API_KEY === '' ? undefined : env.DD_API_KEY,
     appKey: env.DD_APP_KEY === '' ? undefined : env.DD_APP_KEY,
-    apply: process.argv.includes('--apply'),
+    apply,
     log: (line) => {
       console.log(line);
     },

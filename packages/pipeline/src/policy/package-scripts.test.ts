@@ -4,7 +4,7 @@ import { listWorkspacePackages, missingScripts } from './package-scripts.js';
 const complete = { lint: 'eslint .', typecheck: 'tsc --noEmit', test: 'vitest run' };
 
 describe('missingScripts', () => {
-  it('requires lint, typecheck and a test stage, accepting test:integration or test:faults for test', () => {
+  it('requires lint, typecheck and a test stage, accepting a later stage for test', () => {
     expect(missingScripts({ name: 'a', dir: 'a', scripts: complete })).toEqual([]);
     expect(
       missingScripts({
@@ -20,12 +20,19 @@ describe('missingScripts', () => {
         scripts: { lint: 'x', typecheck: 'y', 'test:faults': 'z' },
       }),
     ).toEqual([]);
+    expect(
+      missingScripts({
+        name: 'g',
+        dir: 'g',
+        scripts: { lint: 'x', typecheck: 'y', 'test:browser': 'z' },
+      }),
+    ).toEqual([]);
     expect(missingScripts({ name: 'c', dir: 'c', scripts: { test: 'vitest run' } })).toEqual([
       'lint',
       'typecheck',
     ]);
     expect(missingScripts({ name: 'd', dir: 'd', scripts: { lint: 'x', typecheck: 'y' } })).toEqual(
-      ['test (or test:integration, test:faults)'],
+      ['test (or test:integration, test:browser, test:faults)'],
     );
   });
 });

@@ -1,7 +1,7 @@
 /* eslint-disable security/detect-non-literal-fs-filename -- paths are inside the repository or a temporary folder this code made, never user input */
 // Every workspace package answers the same three stages, so `turbo run lint typecheck test` covers
 // the whole repository: `lint`, `typecheck`, and a test stage: `test`, or for a package whose only
-// suite belongs to a later stage, `test:integration` or `test:faults`.
+// suite belongs to a later stage, `test:integration`, `test:browser` or `test:faults`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,13 +13,13 @@ export interface WorkspacePackage {
   readonly scripts: Readonly<Record<string, string>>;
 }
 
-const TEST_STAGES = ['test', 'test:integration', 'test:faults'] as const;
+const TEST_STAGES = ['test', 'test:integration', 'test:browser', 'test:faults'] as const;
 
 export function missingScripts(pkg: WorkspacePackage): string[] {
   const missing: string[] = [];
   for (const script of ['lint', 'typecheck']) if (!pkg.scripts[script]) missing.push(script);
   if (!TEST_STAGES.some((stage) => pkg.scripts[stage])) {
-    missing.push('test (or test:integration, test:faults)');
+    missing.push('test (or test:integration, test:browser, test:faults)');
   }
   return missing;
 }

@@ -1,12 +1,9 @@
 // scripts/scan-image.sh: judges the Trivy report it wrote. Exits 1 on a fixable critical finding.
 import { readFileSync } from 'node:fs';
+import { positionalArguments } from '../cli-flags.js';
 import { describeFinding, judgeImageScan, parseTrivyReport } from './image-scan.js';
 
-const path = process.argv[2];
-if (path === undefined) {
-  console.error('usage: image-scan-cli.js TRIVY_REPORT.json');
-  process.exit(2);
-}
+const [path] = positionalArguments('image-scan', 'usage: image-scan-cli.js TRIVY_REPORT.json', 1);
 // eslint-disable-next-line security/detect-non-literal-fs-filename -- the report the scan script wrote
 const verdict = judgeImageScan(parseTrivyReport(readFileSync(path, 'utf8')));
 for (const finding of verdict.failing)

@@ -14,16 +14,24 @@ const USAGE = `usage: pnpm alerts:send [--url URL] [--count N] [--seed N] [--sin
             (POST /api/v6/transactions), so they match and are refunded or stopped
 Signs each delivery (Standard Webhooks) when WEBHOOK_HMAC_SECRETS is set.`;
 
-const { values } = parseArgs({
-  options: {
-    url: { type: 'string', default: 'http://127.0.0.1:8080' },
-    count: { type: 'string', default: '3' },
-    seed: { type: 'string' },
-    single: { type: 'boolean', default: false },
-    token: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  },
-});
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        url: { type: 'string', default: 'http://127.0.0.1:8080' },
+        count: { type: 'string', default: '3' },
+        seed: { type: 'string' },
+        single: { type: 'boolean', default: false },
+        token: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`alerts:send: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = readFlags();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);

@@ -1,4 +1,4 @@
-import { caseDetailSchema, caseListResponseSchema } from '@mastercom/contracts';
+import { caseDetailSchema, caseListResponseSchema, PROBLEM_TYPES } from '@mastercom/contracts';
 import { createCaseRequest } from '@mastercom/contracts/fixtures';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,7 @@ describe('POST /api/v6/cases', () => {
     const response = await request(t.app).post('/api/v6/cases').set(auth).send(invalid);
     expect(response.status).toBe(400);
     expect(response.type).toBe('application/problem+json');
+    expect((response.body as { type: string }).type).toBe(PROBLEM_TYPES.validation);
     const errors = (response.body as { errors: { field: string }[] }).errors;
     expect(errors.map((error) => error.field).sort()).toEqual([
       'chargebackReasonCode',
@@ -79,6 +80,7 @@ describe('POST /api/v6/cases', () => {
     const response = await request(t.app).post('/api/v6/cases').send(preArbitration(4, '1'));
     expect(response.status).toBe(401);
     expect(response.type).toBe('application/problem+json');
+    expect((response.body as { type: string }).type).toBe(PROBLEM_TYPES.unauthorized);
   });
 
   it('does not file twice when the first filing is answered too late: it finds it on the claim', async () => {

@@ -1,3 +1,4 @@
+import { problemTypeForStatus } from '@mastercom/contracts';
 import type { Response } from 'express';
 import { maskCardNumbersInText } from '../security/card-masking.js';
 
@@ -7,8 +8,9 @@ export interface FieldProblem {
 }
 
 /**
- * Errors of the service's own API as RFC 9457 problem details. The webhook answers Ethoca in
- * Ethoca's own error envelope instead; this is for operators and agents.
+ * Errors of the service's own API as RFC 9457 problem details, typed by status with the stable
+ * URIs of the contracts (`PROBLEM_TYPES`). The webhook answers Ethoca in Ethoca's own error
+ * envelope instead; this is for operators and agents.
  */
 export function sendProblem(
   res: Response,
@@ -21,7 +23,7 @@ export function sendProblem(
     .status(status)
     .type('application/problem+json')
     .json({
-      type: `https://mastercom-service.dev/problems/${title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}`,
+      type: problemTypeForStatus(status),
       title,
       status,
       // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
