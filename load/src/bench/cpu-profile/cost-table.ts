@@ -71,7 +71,10 @@ export const STAGE_ATTRIBUTION =
   "The service's CPU per alert (from /proc, over the phase) is split in proportion to the V8 CPU " +
   "profile's samples inside the phase's window. Each sample counts for the innermost frame on its " +
   "stack that belongs to a stage: the service's own folders by path, libraries by package, Node's " +
-  'sockets as HTTP only when nothing further out names a stage; idle samples are left out.';
+  'sockets as HTTP only when nothing further out names a stage; idle samples are left out. V8 ' +
+  'samples wall-clock time: a sample taken while the main thread waits for a core (a socket write ' +
+  'wakes the receiving process, which may take the core) counts for the write, so socket writes ' +
+  "(mostly the statement's) are overstated and the other stages understated.";
 
 /** The stage rows of one phase: its CPU per alert, shared out as the profile's samples are. */
 export function stageCost(cost: PhaseCost, split: StageSplit): StageCost {

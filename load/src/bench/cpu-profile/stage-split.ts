@@ -52,7 +52,10 @@ const OWN_FILES: readonly { stage: Exclude<Stage, 'gc' | 'other'>; paths: readon
     stage: 'masking',
     paths: ['/service/dist/platform/security/card-masking.js', '/contracts/dist/card-number.js'],
   },
-  { stage: 'logging', paths: ['/service/dist/platform/observability/'] },
+  {
+    stage: 'logging',
+    paths: ['/service/dist/platform/observability/', '/service/dist/platform/http/access-log.js'],
+  },
   {
     stage: 'statement',
     paths: ['/service/dist/alerts/alert-ingest.js', '/service/dist/platform/database/'],
