@@ -31,6 +31,7 @@ describe('openapi/openapi.json', () => {
       '/api/v6/cases',
       '/api/v6/cases/{caseId}',
       '/api/v6/cases/{caseId}/documents',
+      '/api/v6/desk/queue',
       '/api/v6/documents',
       '/api/v6/documents/{documentId}',
       '/api/v6/documents/{documentId}/content',

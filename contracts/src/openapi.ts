@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { createDocument, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { alertAcknowledgementSchema } from './acknowledgement.js';
 import { alertDeliverySchema } from './alert-delivery.js';
+import { deskQueueQuerySchema, deskQueueResponseSchema } from './desk-queue.js';
 import { alertIdSchema } from './ethoca-alert.js';
 import { ethocaErrorEnvelopeSchema } from './ethoca-error.js';
 import { PROBLEM_CONTENT_TYPE, problemDetailsSchema } from './problem-details.js';
@@ -182,6 +183,20 @@ export function createOpenApiDocument(): OpenApiDocument {
           requestParams: { query: alertListQuerySchema },
           responses: {
             '200': { description: 'One page of alerts', content: json(alertListResponseSchema) },
+            '400': problem('A query parameter is invalid'),
+            '401': problem('Missing or invalid token'),
+          },
+        },
+      },
+      '/api/v6/desk/queue': {
+        get: {
+          operationId: 'deskQueue',
+          tags: ['alerts'],
+          summary: 'Alerts waiting for an agent, nearest deadline first',
+          security: bearer,
+          requestParams: { query: deskQueueQuerySchema },
+          responses: {
+            '200': { description: 'One page of the queue', content: json(deskQueueResponseSchema) },
             '400': problem('A query parameter is invalid'),
             '401': problem('Missing or invalid token'),
           },

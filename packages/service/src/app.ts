@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
+import { deskQueueRouter } from './alerts/desk-queue-route.js';
 import { apiReferenceRouter } from './api-reference/api-reference-route.js';
 import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   // Every route of the operator API names its role beside its path (see access/roles.ts).
   const access = createAccess(deps.apiTokens);
   app.use(alertReadRouter({ db: deps.db, access }));
+  app.use(deskQueueRouter({ db: deps.db, access }));
   app.use(agentOutcomeRouter({ db: deps.db, access }));
   app.use(transactionsRouter({ db: deps.db, access }));
   const mastercomApi = {

@@ -46,6 +46,7 @@ describe('every route declares who may use it', () => {
     expect(expected).toEqual({
       'GET /api/v6/alerts': 'read',
       'GET /api/v6/alerts/:alertId': 'read',
+      'GET /api/v6/desk/queue': 'read',
       'POST /api/v6/alerts/:alertId/outcome': 'agent',
       'POST /api/v6/transactions': 'ledger',
       'GET /api/v6/cases': 'read',
@@ -63,7 +64,7 @@ describe('every route declares who may use it', () => {
     });
   });
 
-  it('only probes and the webhook (its own delivery authentication) go without a token', () => {
+  it('only probes, the API reference and the webhook (its own authentication) go without a token', () => {
     expect(
       table.filter((entry) => entry.role === undefined).map((e) => `${e.method} ${e.path}`),
     ).toEqual([
@@ -71,6 +72,10 @@ describe('every route declares who may use it', () => {
       'GET /health',
       'GET /api/v6/webhooks/ethoca/health',
       'POST /api/v6/webhooks/ethoca',
+      'GET /openapi.json',
+      'GET /docs',
+      'GET /docs/api-reference.js',
+      'GET /docs/redoc.standalone.js',
     ]);
   });
 });

@@ -2,14 +2,14 @@ import {
   alertListQuerySchema,
   problemFieldErrors,
   type AlertListResponse,
-  type StoredAlert,
   type StoredAlertDetail,
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { AlertEventRow, AlertRow, Database } from '../platform/database/database-schema.js';
+import type { AlertEventRow, Database } from '../platform/database/database-schema.js';
 import { sendProblem } from '../platform/http/problem-details.js';
 import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
+import { toStoredAlert } from './stored-alert-view.js';
 import type { Access } from '../access/require-role.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
@@ -75,36 +75,6 @@ export function alertReadRouter(deps: {
   });
 
   return router;
-}
-
-function toStoredAlert(row: AlertRow): StoredAlert {
-  const payload = row.payload;
-  return {
-    alertId: row.alert_id,
-    alertType: row.alert_type as StoredAlert['alertType'],
-    status: row.status as StoredAlert['status'],
-    receivedAt: row.received_at.toISOString(),
-    alertTimestamp: { raw: row.alert_timestamp_raw, wallClock: row.alert_timestamp_local },
-    transactionTimestamp: {
-      raw: row.transaction_timestamp_raw ?? '',
-      wallClock: row.transaction_timestamp_local ?? '',
-    },
-    amount: { value: Number(row.amount_value), currencyCode: row.amount_currency },
-    ...(row.chargeback_amount_value !== null && row.chargeback_amount_currency !== null
-      ? {
-          chargebackAmount: {
-            value: Number(row.chargeback_amount_value),
-            currencyCode: row.chargeback_amount_currency,
-          },
-        }
-      : {}),
-    card: { bin: row.card_bin ?? '', last4: row.card_last4 ?? '' },
-    ...(row.acquirer_reference_number === null
-      ? {}
-      : { acquirerReferenceNumber: row.acquirer_reference_number }),
-    merchantDescriptor: row.merchant_descriptor ?? '',
-    payload,
-  };
 }
 
 function toEvent(row: AlertEventRow): StoredAlertDetail['events'][number] {

@@ -19,6 +19,9 @@ const DECIDED = {
   MATCHED: alertMove('MATCHED', 'OUTCOME_PENDING'),
 } as const;
 
+/** The statuses an agent may decide from; the agents' queue lists exactly these. */
+export const DECIDABLE_STATUSES = Object.keys(DECIDED);
+
 export type AgentOutcomeResult =
   | { status: 202; outcome: AlertOutcome }
   | { status: 400; detail: string }

@@ -4,6 +4,7 @@ import * as processing from './0002-processing.js';
 import * as mastercom from './0003-mastercom.js';
 import * as refundReservations from './0004-refund-reservations.js';
 import * as alertArrivalStatus from './0005-alert-arrival-status.js';
+import * as deskQueueIndex from './0006-desk-queue-index.js';
 
 /**
  * Every migration, in order. Listed statically rather than read from a folder so the built
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-mastercom': mastercom,
   '0004-refund-reservations': refundReservations,
   '0005-alert-arrival-status': alertArrivalStatus,
+  '0006-desk-queue-index': deskQueueIndex,
 };
