@@ -8,7 +8,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { AlertEventRow, Database } from '../platform/database/database-schema.js';
 import { sendProblem } from '../platform/http/problem-details.js';
-import { decodeCursor, encodeCursor, findAlert, listAlerts } from './alert-store.js';
+import { encodeCursor, findAlert, listAlerts, readCursor } from './alert-store.js';
 import { toStoredAlert } from './stored-alert-view.js';
 import type { Access } from '../access/require-role.js';
 
@@ -32,8 +32,8 @@ export function alertReadRouter(deps: {
       );
       return;
     }
-    const cursor = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor);
-    if (query.data.cursor !== undefined && cursor === undefined) {
+    const cursor = readCursor(query.data.cursor);
+    if (!cursor.ok) {
       sendProblem(res, 400, 'Invalid query', 'the cursor was not issued by this service', [
         { field: 'cursor', message: 'is not a cursor from a previous page' },
       ]);
@@ -45,7 +45,7 @@ export function alertReadRouter(deps: {
       receivedFrom:
         query.data.receivedFrom === undefined ? undefined : new Date(query.data.receivedFrom),
       receivedTo: query.data.receivedTo === undefined ? undefined : new Date(query.data.receivedTo),
-      cursor,
+      cursor: cursor.cursor,
       limit: query.data.limit,
     });
     const body: AlertListResponse = {

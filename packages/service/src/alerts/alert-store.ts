@@ -75,13 +75,33 @@ export async function listAlerts(
     .orderBy('alert_id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  const page = rows.slice(0, filter.limit);
+  return keysetPage(rows, filter.limit);
+}
+
+/**
+ * A page of at most `limit` rows from a query that asked for one more, and the cursor of the next
+ * page when that extra row came back.
+ */
+export function keysetPage(
+  rows: readonly (AlertRow & { cursor_received_at: string })[],
+  limit: number,
+): { rows: AlertRow[]; next: AlertCursor | null } {
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next =
-    rows.length > filter.limit && last
+    rows.length > limit && last
       ? { receivedAt: last.cursor_received_at, alertId: last.alert_id }
       : null;
   return { rows: page.map(({ cursor_received_at: _cursor, ...row }) => row), next };
+}
+
+/** The `cursor` query parameter: absent, a cursor this service issued, or refused. */
+export function readCursor(
+  value: string | undefined,
+): { ok: true; cursor: AlertCursor | undefined } | { ok: false } {
+  if (value === undefined) return { ok: true, cursor: undefined };
+  const cursor = decodeCursor(value);
+  return cursor === undefined ? { ok: false } : { ok: true, cursor };
 }
 
 export async function findAlert(

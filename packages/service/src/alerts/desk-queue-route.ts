@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Access } from '../access/require-role.js';
 import type { Database } from '../platform/database/database-schema.js';
 import { sendProblem } from '../platform/http/problem-details.js';
-import { decodeCursor, encodeCursor } from './alert-store.js';
+import { encodeCursor, readCursor } from './alert-store.js';
 import { listDeskQueue } from './desk-queue-store.js';
 import { toStoredAlert } from './stored-alert-view.js';
 
@@ -33,8 +33,8 @@ export function deskQueueRouter(deps: { db: Kysely<Database>; access: Access }):
       );
       return;
     }
-    const cursor = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor);
-    if (query.data.cursor !== undefined && cursor === undefined) {
+    const cursor = readCursor(query.data.cursor);
+    if (!cursor.ok) {
       sendProblem(res, 400, 'Invalid query', 'the cursor was not issued by this service', [
         { field: 'cursor', message: 'is not a cursor from a previous page' },
       ]);
@@ -44,7 +44,7 @@ export function deskQueueRouter(deps: { db: Kysely<Database>; access: Access }):
       status: query.data.status,
       alertType: query.data.type,
       merchant: query.data.merchant,
-      cursor,
+      cursor: cursor.cursor,
       limit: query.data.limit,
     });
     const now = Date.now();

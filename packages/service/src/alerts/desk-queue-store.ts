@@ -1,7 +1,7 @@
 import type { DeskQueueStatus } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database/database-schema.js';
-import type { AlertCursor } from './alert-store.js';
+import { keysetPage, type AlertCursor } from './alert-store.js';
 
 export interface DeskQueueFilter {
   status?: DeskQueueStatus | undefined;
@@ -22,14 +22,7 @@ export async function listDeskQueue(
   db: Kysely<Database>,
   filter: DeskQueueFilter,
 ): Promise<{ rows: AlertRow[]; next: AlertCursor | null }> {
-  const rows = await deskQueueQuery(db, filter).execute();
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  const next =
-    rows.length > filter.limit && last
-      ? { receivedAt: last.cursor_received_at, alertId: last.alert_id }
-      : null;
-  return { rows: page.map(({ cursor_received_at: _cursor, ...row }) => row), next };
+  return keysetPage(await deskQueueQuery(db, filter).execute(), filter.limit);
 }
 
 /** The page's query, one row more than the page to know whether another follows. */
