@@ -1,6 +1,5 @@
 import {
   alertListQuerySchema,
-  problemFieldErrors,
   type AlertListResponse,
   type StoredAlertDetail,
 } from '@mastercom/contracts';
@@ -8,7 +7,8 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { AlertEventRow, Database } from '../platform/database/database-schema.js';
 import { sendProblem } from '../platform/http/problem-details.js';
-import { encodeCursor, findAlert, listAlerts, readCursor } from './alert-store.js';
+import { encodeCursor, findAlert, listAlerts } from './alert-store.js';
+import { readPageQuery } from './page-query.js';
 import { toStoredAlert } from './stored-alert-view.js';
 import type { Access } from '../access/require-role.js';
 
@@ -21,32 +21,16 @@ export function alertReadRouter(deps: {
   const router = Router();
 
   router.get('/api/v6/alerts', deps.access('read'), async (req, res) => {
-    const query = alertListQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      sendProblem(
-        res,
-        400,
-        'Invalid query',
-        'the alert list query has invalid parameters',
-        problemFieldErrors(query.error),
-      );
-      return;
-    }
-    const cursor = readCursor(query.data.cursor);
-    if (!cursor.ok) {
-      sendProblem(res, 400, 'Invalid query', 'the cursor was not issued by this service', [
-        { field: 'cursor', message: 'is not a cursor from a previous page' },
-      ]);
-      return;
-    }
+    const read = readPageQuery(req, res, alertListQuerySchema);
+    if (read === undefined) return;
+    const { query, cursor } = read;
     const page = await listAlerts(deps.db, {
-      status: query.data.status,
-      alertType: query.data.type,
-      receivedFrom:
-        query.data.receivedFrom === undefined ? undefined : new Date(query.data.receivedFrom),
-      receivedTo: query.data.receivedTo === undefined ? undefined : new Date(query.data.receivedTo),
-      cursor: cursor.cursor,
-      limit: query.data.limit,
+      status: query.status,
+      alertType: query.type,
+      receivedFrom: query.receivedFrom === undefined ? undefined : new Date(query.receivedFrom),
+      receivedTo: query.receivedTo === undefined ? undefined : new Date(query.receivedTo),
+      cursor,
+      limit: query.limit,
     });
     const body: AlertListResponse = {
       items: page.rows.map(toStoredAlert),

@@ -2,15 +2,14 @@ import {
   deadlineBucket,
   deskQueueQuerySchema,
   OUTCOME_DEADLINE_MS,
-  problemFieldErrors,
   type DeskQueueResponse,
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Access } from '../access/require-role.js';
 import type { Database } from '../platform/database/database-schema.js';
-import { sendProblem } from '../platform/http/problem-details.js';
-import { encodeCursor, readCursor } from './alert-store.js';
+import { encodeCursor } from './alert-store.js';
+import { readPageQuery } from './page-query.js';
 import { listDeskQueue } from './desk-queue-store.js';
 import { toStoredAlert } from './stored-alert-view.js';
 
@@ -22,30 +21,15 @@ import { toStoredAlert } from './stored-alert-view.js';
 export function deskQueueRouter(deps: { db: Kysely<Database>; access: Access }): Router {
   const router = Router();
   router.get('/api/v6/desk/queue', deps.access('read'), async (req, res) => {
-    const query = deskQueueQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      sendProblem(
-        res,
-        400,
-        'Invalid query',
-        'the queue query has invalid parameters',
-        problemFieldErrors(query.error),
-      );
-      return;
-    }
-    const cursor = readCursor(query.data.cursor);
-    if (!cursor.ok) {
-      sendProblem(res, 400, 'Invalid query', 'the cursor was not issued by this service', [
-        { field: 'cursor', message: 'is not a cursor from a previous page' },
-      ]);
-      return;
-    }
+    const read = readPageQuery(req, res, deskQueueQuerySchema);
+    if (read === undefined) return;
+    const { query, cursor } = read;
     const page = await listDeskQueue(deps.db, {
-      status: query.data.status,
-      alertType: query.data.type,
-      merchant: query.data.merchant,
-      cursor: cursor.cursor,
-      limit: query.data.limit,
+      status: query.status,
+      alertType: query.type,
+      merchant: query.merchant,
+      cursor,
+      limit: query.limit,
     });
     const now = Date.now();
     const body: DeskQueueResponse = {
