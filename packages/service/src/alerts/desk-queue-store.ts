@@ -1,7 +1,15 @@
-import type { DeskQueueStatus } from '@mastercom/contracts';
+import { DESK_QUEUE_STATUSES, type DeskQueueStatus } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database/database-schema.js';
 import { keysetPage, type AlertCursor } from './alert-store.js';
+
+/**
+ * The partial index's predicate, as constant SQL text (not parameters) so that PostgreSQL can
+ * match it to the index: `status IN ('UNMATCHED', 'MATCHED')`, from the contracts' list.
+ */
+const WAITING_FOR_AN_AGENT = sql<boolean>`status IN (${sql.raw(
+  DESK_QUEUE_STATUSES.map((status) => `'${status}'`).join(', '),
+)})`;
 
 export interface DeskQueueFilter {
   status?: DeskQueueStatus | undefined;
@@ -15,8 +23,8 @@ export interface DeskQueueFilter {
 /**
  * One page of the alerts waiting for an agent, oldest first: an alert's Ethoca deadline is 24 h
  * after its receipt, so oldest is nearest the deadline. Keyset paging on (received_at, alert_id)
- * over the partial index `alerts_desk_queue_idx`, whose predicate this query repeats word for word
- * so PostgreSQL can use it.
+ * over the partial index `alerts_desk_queue_idx`, whose predicate this query repeats so that
+ * PostgreSQL can use it (a test reads the plan).
  */
 export async function listDeskQueue(
   db: Kysely<Database>,
@@ -27,10 +35,7 @@ export async function listDeskQueue(
 
 /** The page's query, one row more than the page to know whether another follows. */
 export function deskQueueQuery(db: Kysely<Database>, filter: DeskQueueFilter) {
-  let query = db
-    .selectFrom('alerts')
-    .selectAll()
-    .where(sql<boolean>`status IN ('UNMATCHED', 'MATCHED')`);
+  let query = db.selectFrom('alerts').selectAll().where(WAITING_FOR_AN_AGENT);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.alertType !== undefined) query = query.where('alert_type', '=', filter.alertType);
   if (filter.merchant !== undefined) {

@@ -4,11 +4,18 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 
-/** The committed OpenAPI document, which the contracts generate from the same zod schemas. */
-const OPENAPI_DOCUMENT = readFileSync(
-  createRequire(import.meta.url).resolve('@mastercom/contracts/openapi.json'),
-  'utf8',
-);
+/**
+ * The committed OpenAPI document, which the contracts generate from the same zod schemas. Read on
+ * the first request for it, not when the app is built: most processes never serve it.
+ */
+let openapiDocument: string | undefined;
+function openapiText(): string {
+  openapiDocument ??= readFileSync(
+    createRequire(import.meta.url).resolve('@mastercom/contracts/openapi.json'),
+    'utf8',
+  );
+  return openapiDocument;
+}
 
 /** The page, its script and Redoc's standalone bundle, which the build copies beside this file. */
 const PAGE_DIRECTORY = fileURLToPath(new URL('page/', import.meta.url));
@@ -26,7 +33,7 @@ const PAGE_FILES: Readonly<Record<string, string>> = {
 export function apiReferenceRouter(): Router {
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(OPENAPI_DOCUMENT);
+    res.type('application/json').send(openapiText());
   });
   for (const [path, file] of Object.entries(PAGE_FILES)) {
     router.get(path, (_req, res, next) => {

@@ -1,10 +1,6 @@
 import { findCardNumbers } from '@mastercom/contracts';
 import { pino, type Logger } from 'pino';
-import {
-  mayHoldCardNumber,
-  maskCardNumbersInText,
-  parseJsonMaskingCards,
-} from '../security/card-masking.js';
+import { maskCardNumbersInText, parseJsonMaskingCards } from '../security/card-masking.js';
 
 /**
  * Paths pino removes before a line is written. Card fields are masked before they reach a log
@@ -62,12 +58,11 @@ export function stdoutDestination(): pino.DestinationStream {
 
 /**
  * A serialised log line with every card number masked. Data is masked where it enters, so this
- * finds nothing on almost every line and returns it untouched after one allocation-free scan. A line that does
+ * finds nothing on almost every line and returns it untouched after one scan. A line that does
  * hold one is parsed, masked value by value (keys, strings, and escaped separators such as `\n`
  * decoded) and serialised again, so it stays valid JSON; text that is not JSON is masked as text.
  */
 export function maskCardNumbersInLogLine(line: string): string {
-  if (!mayHoldCardNumber(line)) return line;
   const decoded = line.includes('\\') ? line.replaceAll(/\\[nrtbf]/g, ' ') : line;
   if (findCardNumbers(decoded).length === 0) return line;
   try {

@@ -7,6 +7,7 @@
 import {
   CARD_NUMBER_MIN_DIGITS,
   findCardNumbers,
+  hasCardNumberLengthRun,
   maskCardNumbersInText,
 } from '@mastercom/contracts';
 
@@ -19,13 +20,36 @@ export { maskCardNumbersInText, maskDigits } from '@mastercom/contracts';
  * masked string, so it can never be stored as a number.
  */
 export function maskCardNumbersDeep(value: unknown): unknown {
-  if (typeof value === 'string') return maskCardNumbersInText(value);
-  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e12) {
-    return maskNumberText(String(value), value);
+  return maskDeep(value, (leaf) => {
+    if (typeof leaf === 'number' && Number.isInteger(leaf) && Math.abs(leaf) >= 1e12) {
+      return maskNumberText(String(leaf), leaf);
+    }
+    return maskStringLeaf(leaf);
+  });
+}
+
+function maskStringLeaf(leaf: unknown): unknown {
+  return typeof leaf === 'string' ? maskCardNumbersInText(leaf) : leaf;
+}
+
+/**
+ * `value` with every key masked and every other leaf passed through `leaf`, copied only where
+ * something changed: a value without card numbers comes back as it was, without allocating.
+ */
+function maskDeep(value: unknown, leaf: (value: unknown) => unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      const masked = maskDeep(item, leaf);
+      if (masked !== item) (copy ??= value.slice() as unknown[])[index] = masked;
+    }
+    return copy ?? value;
   }
-  if (Array.isArray(value)) return value.map(maskCardNumbersDeep);
-  if (typeof value === 'object' && value !== null) return maskKeys(value, maskCardNumbersDeep);
-  return value;
+  if (typeof value === 'object' && value !== null) {
+    return maskKeys(value, (item) => maskDeep(item, leaf));
+  }
+  return leaf(value);
 }
 
 /** A number whose source text holds a card number becomes the masked text; otherwise `value`. */
@@ -38,15 +62,20 @@ function maskNumberText(source: string, value: number): unknown {
  * nothing changes. Keys are written as own data properties, so `__proto__` stays a plain key.
  */
 function maskKeys(value: object, inner: (value: unknown) => unknown): object {
-  const original = Object.entries(value);
-  const masked = original.map(([key, item]): [string, unknown] => [
-    maskCardNumbersInText(key),
-    inner(item),
-  ]);
-  const same = masked.every(
-    ([key, item], index) => key === original[index]?.[0] && item === original[index][1],
-  );
-  return same ? value : Object.fromEntries(masked);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // The entries are only collected from the first change on, with the ones before it as they were.
+  let entries: [string, unknown][] | undefined;
+  keys.forEach((key, index) => {
+    const item = record[key];
+    const maskedKey = maskCardNumbersInText(key);
+    const maskedItem = inner(item);
+    if (entries === undefined && (maskedKey !== key || maskedItem !== item)) {
+      entries = keys.slice(0, index).map((before) => [before, record[before]]);
+    }
+    entries?.push([maskedKey, maskedItem]);
+  });
+  return entries === undefined ? value : Object.fromEntries(entries);
 }
 
 /** The third argument Node 24's `JSON.parse` gives a reviver; `source` is set for primitives. */
@@ -124,169 +153,86 @@ export function parseJsonMaskingCards(
   } catch {
     throw new JsonSyntaxError('not valid UTF-8', undefined);
   }
-  const masking = mayHoldCardNumber(text);
-  // V8 walks a reviver recursively, so a deeply nested body would overflow the stack there (plain
-  // JSON.parse does not); no message this service takes nests anywhere near this deep.
-  if (masking && nestingDepth(text) > MAX_MASKED_JSON_DEPTH) {
+  const shape = mayHoldCardNumber(text) ? jsonTextShape(text) : undefined;
+  // The reviver and the masking walk recurse, so a deeply nested body would overflow the stack
+  // there (plain JSON.parse does not); no message this service takes nests anywhere near this deep.
+  if (shape !== undefined && shape.depth > MAX_MASKED_JSON_DEPTH) {
     throw new JsonSyntaxError(
       `not accepted: nests deeper than ${String(MAX_MASKED_JSON_DEPTH)} levels`,
       undefined,
     );
   }
   try {
-    if (!masking) return JSON.parse(text) as unknown;
+    if (shape === undefined) return JSON.parse(text) as unknown;
     // Only a number's source text can hold a card number that its parsed value has lost; without
     // a long number the plain parser (several times faster than one with a reviver) is enough and
-    // the strings and keys are masked in the fresh value afterwards.
-    if (hasLongNumber(text)) {
+    // the strings and keys are masked afterwards.
+    if (shape.longNumber) {
       const reviver = options.strings === false ? numberMaskingReviver : maskingReviver;
       return JSON.parse(text, reviver) as unknown;
     }
     const value = JSON.parse(text) as unknown;
-    return options.strings === false ? value : maskParsedInPlace(value);
+    return options.strings === false ? value : maskDeep(value, maskStringLeaf);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw describeSyntaxError(error, text);
   }
 }
 
+/** Deeper than any message the service takes; see `parseJsonMaskingCards`. */
+export const MAX_MASKED_JSON_DEPTH = 256;
+
+/** The deepest nesting of objects and arrays in JSON text. */
+export function nestingDepth(text: string): number {
+  return jsonTextShape(text).depth;
+}
+
 /**
- * True when a number token of the JSON text (outside strings) has at least as many digits as the
- * shortest card number, fraction and exponent digits included: the only numbers whose source text
- * the masking reviver must see.
+ * In one pass that skips strings: the deepest nesting of objects and arrays, and whether a number
+ * token has at least as many digits as the shortest card number (fraction and exponent digits
+ * included), the only numbers whose source text the masking reviver must see.
  */
-function hasLongNumber(text: string): boolean {
+function jsonTextShape(text: string): { depth: number; longNumber: boolean } {
+  let depth = 0;
+  let deepest = 0;
   let inString = false;
-  let digits = 0;
+  let numberDigits = 0;
+  let longNumber = false;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
     if (inString) {
       if (code === 0x5c) i += 1;
       else if (code === 0x22) inString = false;
     } else if (code >= 0x30 && code <= 0x39) {
-      digits += 1;
-      if (digits >= CARD_NUMBER_MIN_DIGITS) return true;
-    } else if (code === 0x22) {
-      inString = true;
-      digits = 0;
+      numberDigits += 1;
+      if (numberDigits >= CARD_NUMBER_MIN_DIGITS) longNumber = true;
     } else if (code !== 0x2e && code !== 0x2b && code !== 0x2d && code !== 0x65 && code !== 0x45) {
-      // Anything but the rest of a number (. + - e E) ends the token.
-      digits = 0;
-    }
-  }
-  return false;
-}
-
-/**
- * Masks every string and key of a value `JSON.parse` has just built (so nobody else holds it), in
- * place, without recursion. An object with a key to mask is rebuilt in the same key order, its
- * keys written as own data properties so `__proto__` stays a plain key.
- */
-function maskParsedInPlace(root: unknown): unknown {
-  if (typeof root === 'string') return maskCardNumbersInText(root);
-  const stack: object[] = typeof root === 'object' && root !== null ? [root] : [];
-  let rebuilt: Map<object, object> | undefined;
-  for (let container = stack.pop(); container !== undefined; container = stack.pop()) {
-    const record = container as Record<string, unknown>;
-    let keysToMask = false;
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      if (typeof item === 'string') {
-        const masked = maskCardNumbersInText(item);
-        if (masked !== item) Object.defineProperty(record, key, { value: masked });
-      } else if (typeof item === 'object' && item !== null) {
-        stack.push(item);
+      // Anything but the rest of a number (. + - e E) ends the number token.
+      numberDigits = 0;
+      if (code === 0x22) {
+        inString = true;
+      } else if (code === 0x7b || code === 0x5b) {
+        depth += 1;
+        if (depth > deepest) deepest = depth;
+      } else if (code === 0x7d || code === 0x5d) {
+        depth -= 1;
       }
-      if (!Array.isArray(record) && maskCardNumbersInText(key) !== key) keysToMask = true;
-    }
-    if (keysToMask)
-      (rebuilt ??= new Map()).set(
-        record,
-        maskKeys(record, (item) => item),
-      );
-  }
-  return rebuilt === undefined ? root : replaceRebuilt(root, rebuilt);
-}
-
-/** `root` with every object in `rebuilt` swapped for its rebuilt copy, wherever it sits. */
-function replaceRebuilt(root: unknown, rebuilt: ReadonlyMap<object, object>): unknown {
-  const stack: object[] = typeof root === 'object' && root !== null ? [root] : [];
-  for (let container = stack.pop(); container !== undefined; container = stack.pop()) {
-    const record = (rebuilt.get(container) ?? container) as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      if (typeof item !== 'object' || item === null) continue;
-      const copy = rebuilt.get(item);
-      if (copy !== undefined) Object.defineProperty(record, key, { value: copy });
-      stack.push(item);
     }
   }
-  return typeof root === 'object' && root !== null ? (rebuilt.get(root) ?? root) : root;
-}
-
-/** Deeper than any message the service takes; see `parseJsonMaskingCards`. */
-export const MAX_MASKED_JSON_DEPTH = 256;
-
-/** The deepest nesting of objects and arrays in JSON text, in one pass that skips strings. */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c) i += 1;
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x7b || code === 0x5b) {
-      depth += 1;
-      if (depth > deepest) deepest = depth;
-    } else if (code === 0x7d || code === 0x5d) {
-      depth -= 1;
-    }
-  }
-  return deepest;
+  return { depth: deepest, longNumber };
 }
 
 /**
  * False only when no string, key or number of the JSON text can hold a card number, so masking
  * can be skipped. Every token of JSON text is bounded by characters that are neither digits nor
  * separators (quotes, commas, colons, brackets), so the text holds each token's digit runs as the
- * parsed value does, and a text with no run of at least 13 digits (digits joined by the finder's
- * separators) has no card number in any value. Escapes break that: `\n` or `\u0034` decode to a
- * separator or a digit the raw text does not show, so a text with one always counts. One pass, no
- * allocation: a superset of what `findCardNumbers` reports (no Luhn, no UUID exclusion).
+ * parsed value does, and a text with no run long enough for a card number (the finder's own
+ * pre-scan, a superset of what it reports) has no card number in any value. Escapes break that:
+ * `\n` or `\u0034` decode to a separator or a digit the raw text does not show, so a text with one
+ * always counts.
  */
 export function mayHoldCardNumber(text: string): boolean {
-  let digits = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x30 && code <= 0x39) {
-      digits += 1;
-      if (digits >= CARD_NUMBER_MIN_DIGITS) return true;
-    } else if (code === 0x5c && DECODES_TO_OTHER.has(text.charCodeAt(i + 1))) {
-      return true;
-    } else if (!isSeparator(code)) {
-      digits = 0;
-    }
-  }
-  return false;
-}
-
-/** The escapes after a backslash that decode to a character the raw text does not show. */
-const DECODES_TO_OTHER: ReadonlySet<number> = new Set(
-  ['n', 'r', 't', 'b', 'f', 'u'].map((letter) => letter.charCodeAt(0)),
-);
-
-/** ASCII separators of the finder (whitespace, - . / \\ _), as a table for the scan above. */
-const ASCII_SEPARATOR = new Uint8Array(128);
-for (const char of '\t\n\v\f\r -./\\_') ASCII_SEPARATOR[char.charCodeAt(0)] = 1;
-/** The finder's separators beyond ASCII: Unicode whitespace, dashes and the minus sign. */
-const WIDE_SEPARATOR = /^[\s\u2010-\u2015\u2212]$/;
-
-function isSeparator(code: number): boolean {
-  return code < 128 ? ASCII_SEPARATOR[code] === 1 : WIDE_SEPARATOR.test(String.fromCharCode(code));
+  return /\\[nrtbfu]/.test(text) || hasCardNumberLengthRun(text);
 }
 
 /**
