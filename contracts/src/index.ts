@@ -14,6 +14,7 @@ export * from './outcome.js';
 export * from './problem-details.js';
 export * from './psp-refund.js';
 export * from './service-alerts.js';
+export * from './desk-alert.js';
 export * from './desk-queue.js';
 export * from './service-cases.js';
 export * from './service-health.js';

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { createDocument, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { alertAcknowledgementSchema } from './acknowledgement.js';
 import { alertDeliverySchema } from './alert-delivery.js';
+import { deskAlertSchema, deskSessionSchema } from './desk-alert.js';
 import { deskQueueQuerySchema, deskQueueResponseSchema } from './desk-queue.js';
 import { alertIdSchema } from './ethoca-alert.js';
 import { ethocaErrorEnvelopeSchema } from './ethoca-error.js';
@@ -199,6 +200,39 @@ export function createOpenApiDocument(): OpenApiDocument {
             '200': { description: 'One page of the queue', content: json(deskQueueResponseSchema) },
             '400': problem('A query parameter is invalid'),
             '401': problem('Missing or invalid token'),
+          },
+        },
+      },
+      '/api/v6/desk/alerts/{alertId}': {
+        get: {
+          operationId: 'deskAlert',
+          tags: ['alerts'],
+          summary: 'One alert with everything an agent decides on',
+          description:
+            "The alert and its history, its deadline, the matched transaction, refunds, the outcome with Ethoca's answer, and the linked Mastercom claims, chargebacks and cases.",
+          security: bearer,
+          requestParams: { path: alertIdPath },
+          responses: {
+            '200': {
+              description: 'The alert and what hangs on it',
+              content: json(deskAlertSchema),
+            },
+            '401': problem('Missing or invalid token'),
+            '403': problem('The token may not read alerts'),
+            '404': problem('No alert with this id'),
+          },
+        },
+      },
+      '/api/v6/desk/session': {
+        get: {
+          operationId: 'deskSession',
+          tags: ['alerts'],
+          summary: "The presented token's role and whether it may decide",
+          security: bearer,
+          responses: {
+            '200': { description: 'The token is known', content: json(deskSessionSchema) },
+            '401': problem('Missing or invalid token'),
+            '403': problem('The token may not read alerts'),
           },
         },
       },

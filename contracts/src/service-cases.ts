@@ -104,6 +104,9 @@ export type CaseDocumentUpload = z.infer<typeof caseDocumentUploadSchema>;
 /** The only document types Mastercom takes; recognised by their first bytes, not their name. */
 export const DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/tiff', 'image/jpeg'] as const;
 
+/** Mastercom takes at most 22,000,000 base64 characters per document: 16,500,000 bytes. */
+export const DOCUMENT_MAX_BYTES = 16_500_000;
+
 /** Multipart form of `POST /api/v6/documents`: exactly one of caseId and chargebackId. */
 export const documentUploadFormSchema = z
   .object({

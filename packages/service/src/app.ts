@@ -1,3 +1,4 @@
+import { DOCUMENT_MAX_BYTES } from '@mastercom/contracts';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ApiToken } from './access/api-tokens.js';
 import { createAccess } from './access/require-role.js';
@@ -6,7 +7,9 @@ import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { createAlertIngest, type AlertToStore } from './alerts/alert-ingest.js';
 import { alertReadRouter } from './alerts/alert-read-routes.js';
-import { deskQueueRouter } from './alerts/desk-queue-route.js';
+import { deskAlertRouter } from './desk/desk-alert-route.js';
+import { deskPageRouter } from './desk/desk-page-route.js';
+import { deskQueueRouter } from './desk/desk-queue-route.js';
 import { apiReferenceRouter } from './api-reference/api-reference-route.js';
 import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
@@ -122,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   const access = createAccess(deps.apiTokens);
   app.use(alertReadRouter({ db: deps.db, access }));
   app.use(deskQueueRouter({ db: deps.db, access }));
+  app.use(deskAlertRouter({ db: deps.db, access }));
   app.use(agentOutcomeRouter({ db: deps.db, access }));
   app.use(transactionsRouter({ db: deps.db, access }));
   const mastercomApi = {
@@ -129,13 +133,13 @@ export function createApp(deps: AppDeps): Express {
     access,
     client: deps.mastercom?.client,
     storage: deps.mastercom?.storage ?? new PostgresDocumentStorage(deps.db),
-    // Mastercom's own limit: 22,000,000 base64 characters.
-    documentMaxBytes: deps.mastercom?.documentMaxBytes ?? 16_500_000,
+    documentMaxBytes: deps.mastercom?.documentMaxBytes ?? DOCUMENT_MAX_BYTES,
     logger: deps.logger,
   };
   app.use(casesRouter(mastercomApi));
   app.use(documentsRouter(mastercomApi));
   app.use(apiReferenceRouter());
+  app.use(deskPageRouter());
 
   app.use((_req, res) => {
     sendProblem(res, 404, 'Not found', 'no such route');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DOCUMENT_MAX_BYTES } from '@mastercom/contracts';
 import { z } from 'zod';
 import { parseApiTokens } from './access/api-tokens.js';
 import { decodeWebhookSecret } from './alerts/authentication/standard-webhooks.js';
@@ -205,7 +206,7 @@ export const environmentSchema = z
       .describe(
         'Expiry date (yyyy-mm-dd) of the Mastercard API key, which lasts 13 months; `/health` and a metric warn 30 days ahead.',
       ),
-    MASTERCOM_DOCUMENT_MAX_BYTES: integer(16_500_000, 1024, 16_500_000).describe(
+    MASTERCOM_DOCUMENT_MAX_BYTES: integer(DOCUMENT_MAX_BYTES, 1024, DOCUMENT_MAX_BYTES).describe(
       'Largest document in bytes; Mastercom takes at most 22,000,000 base64 characters, i.e. 16,500,000 bytes.',
     ),
 

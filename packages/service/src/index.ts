@@ -18,7 +18,7 @@ export { createLogger, type Logger } from './platform/observability/logger.js';
 export { createMetrics, type Metrics } from './platform/observability/metrics.js';
 export { ShutdownState } from './platform/http/shutdown.js';
 export { WebhookStats } from './alerts/webhook-stats.js';
-export { deskQueueQuery } from './alerts/desk-queue-store.js';
+export { deskQueueQuery } from './desk/desk-queue-store.js';
 export { DECIDABLE_STATUSES } from './outcomes/agent-outcome-recording.js';
 export { httpsServerOptions, type DeliveryAuthOptions } from './alerts/authentication/index.js';
 export { createHttpServer, type HttpServerOptions } from './platform/http/http-server.js';

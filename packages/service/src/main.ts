@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       `send a sample alert with: pnpm alerts:send --url ${scheme}://127.0.0.1:${port}` +
       (devToken === undefined
         ? ''
-        : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development admin token)`),
+        : `; read alerts with: curl -H 'authorization: Bearer ${devToken}' ${scheme}://127.0.0.1:${port}/api/v6/alerts (development admin token), or sign in with it at ${scheme}://127.0.0.1:${port}/desk`),
   );
   // The readiness signal for a launcher that started this process with an IPC channel.
   const ready: ServiceReadyMessage = {

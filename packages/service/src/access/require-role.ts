@@ -44,6 +44,8 @@ export function createAccess(tokens: readonly ApiToken[]): Access {
         );
         return;
       }
+      // For a route that answers differently by role (the desk's session); never logged.
+      res.locals.role = role;
       next();
     };
     return Object.assign(guard, { requiredRole: required });
@@ -52,4 +54,11 @@ export function createAccess(tokens: readonly ApiToken[]): Access {
 
 function digest(token: string): Buffer {
   return createHash('sha256').update(token).digest();
+}
+
+/** The role of the token a guard admitted, for a route behind `access(...)`. */
+export function admittedRole(res: { locals: Record<string, unknown> }): Role {
+  const role = res.locals.role;
+  if (typeof role !== 'string') throw new Error('admittedRole(): the route has no access guard');
+  return role as Role;
 }

@@ -47,6 +47,8 @@ describe('every route declares who may use it', () => {
       'GET /api/v6/alerts': 'read',
       'GET /api/v6/alerts/:alertId': 'read',
       'GET /api/v6/desk/queue': 'read',
+      'GET /api/v6/desk/session': 'read',
+      'GET /api/v6/desk/alerts/:alertId': 'read',
       'POST /api/v6/alerts/:alertId/outcome': 'agent',
       'POST /api/v6/transactions': 'ledger',
       'GET /api/v6/cases': 'read',
@@ -64,7 +66,7 @@ describe('every route declares who may use it', () => {
     });
   });
 
-  it('only probes, the API reference and the webhook (its own authentication) go without a token', () => {
+  it("only probes, the API reference, the desk's page and the webhook (its own authentication) go without a token", () => {
     expect(
       table.filter((entry) => entry.role === undefined).map((e) => `${e.method} ${e.path}`),
     ).toEqual([
@@ -76,6 +78,7 @@ describe('every route declares who may use it', () => {
       'GET /docs',
       'GET /docs/api-reference.js',
       'GET /docs/redoc.standalone.js',
+      'GET /desk',
     ]);
   });
 });

@@ -5,11 +5,11 @@ import {
 } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { AlertEventRow, Database } from '../platform/database/database-schema.js';
+import type { Database } from '../platform/database/database-schema.js';
 import { sendProblem } from '../platform/http/problem-details.js';
 import { encodeCursor, findAlert, listAlerts } from './alert-store.js';
 import { readPageQuery } from './page-query.js';
-import { toStoredAlert } from './stored-alert-view.js';
+import { toAlertEvent, toStoredAlert } from './stored-alert-view.js';
 import type { Access } from '../access/require-role.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
@@ -53,20 +53,10 @@ export function alertReadRouter(deps: {
     }
     const body: StoredAlertDetail = {
       ...toStoredAlert(found.alert),
-      events: found.events.map(toEvent),
+      events: found.events.map(toAlertEvent),
     };
     res.json(body);
   });
 
   return router;
-}
-
-function toEvent(row: AlertEventRow): StoredAlertDetail['events'][number] {
-  return {
-    at: row.at.toISOString(),
-    fromStatus: row.from_status as StoredAlertDetail['events'][number]['fromStatus'],
-    toStatus: row.to_status as StoredAlertDetail['events'][number]['toStatus'],
-    actor: row.actor,
-    reason: row.reason,
-  };
 }

@@ -1,5 +1,5 @@
-import type { StoredAlert } from '@mastercom/contracts';
-import type { AlertRow } from '../platform/database/database-schema.js';
+import type { AlertEvent, StoredAlert } from '@mastercom/contracts';
+import type { AlertEventRow, AlertRow } from '../platform/database/database-schema.js';
 
 /** An alert row as the operator API shows it (card number already masked when it was stored). */
 export function toStoredAlert(row: AlertRow): StoredAlert {
@@ -29,5 +29,16 @@ export function toStoredAlert(row: AlertRow): StoredAlert {
       : { acquirerReferenceNumber: row.acquirer_reference_number }),
     merchantDescriptor: row.merchant_descriptor ?? '',
     payload,
+  };
+}
+
+/** One row of an alert's trail: every status change with who made it and why. */
+export function toAlertEvent(row: AlertEventRow): AlertEvent {
+  return {
+    at: row.at.toISOString(),
+    fromStatus: row.from_status as AlertEvent['fromStatus'],
+    toStatus: row.to_status as AlertEvent['toStatus'],
+    actor: row.actor,
+    reason: row.reason,
   };
 }

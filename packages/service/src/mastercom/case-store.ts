@@ -159,6 +159,26 @@ export async function listCases(
   return rows.map(toCaseRecord);
 }
 
+/** The cases filed for an alert, directly or on one of its Mastercom claims, newest first. */
+export async function listCasesOfAlert(
+  db: Kysely<Database>,
+  alertId: string,
+  claimIds: readonly string[],
+): Promise<CaseRecord[]> {
+  const rows = await db
+    .selectFrom('mastercom_cases')
+    .selectAll()
+    .where((where) =>
+      claimIds.length === 0
+        ? where('alert_id', '=', alertId)
+        : where.or([where('alert_id', '=', alertId), where('claim_id', 'in', claimIds)]),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('case_id', 'desc')
+    .execute();
+  return rows.map(toCaseRecord);
+}
+
 /** Records an action Mastercom accepted; `expectedStatus` guards against a concurrent action. */
 export async function recordCaseAction(
   db: Kysely<Database>,

@@ -5,6 +5,7 @@ import * as mastercom from './0003-mastercom.js';
 import * as refundReservations from './0004-refund-reservations.js';
 import * as alertArrivalStatus from './0005-alert-arrival-status.js';
 import * as deskQueueIndex from './0006-desk-queue-index.js';
+import * as alertLinkIndexes from './0007-alert-link-indexes.js';
 
 /**
  * Every migration, in order. Listed statically rather than read from a folder so the built
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-refund-reservations': refundReservations,
   '0005-alert-arrival-status': alertArrivalStatus,
   '0006-desk-queue-index': deskQueueIndex,
+  '0007-alert-link-indexes': alertLinkIndexes,
 };

@@ -8,10 +8,10 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Access } from '../access/require-role.js';
 import type { Database } from '../platform/database/database-schema.js';
-import { encodeCursor } from './alert-store.js';
-import { readPageQuery } from './page-query.js';
+import { encodeCursor } from '../alerts/alert-store.js';
+import { readPageQuery } from '../alerts/page-query.js';
 import { listDeskQueue } from './desk-queue-store.js';
-import { toStoredAlert } from './stored-alert-view.js';
+import { toStoredAlert } from '../alerts/stored-alert-view.js';
 
 /**
  * `GET /api/v6/desk/queue`: the alerts an agent has to decide, nearest Ethoca deadline first, each

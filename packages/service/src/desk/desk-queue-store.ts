@@ -1,7 +1,7 @@
 import { DESK_QUEUE_STATUSES, type DeskQueueStatus } from '@mastercom/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { AlertRow, Database } from '../platform/database/database-schema.js';
-import { keysetPage, type AlertCursor } from './alert-store.js';
+import { keysetPage, type AlertCursor } from '../alerts/alert-store.js';
 
 /**
  * The partial index's predicate, as constant SQL text (not parameters) so that PostgreSQL can
