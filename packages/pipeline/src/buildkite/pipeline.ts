@@ -185,7 +185,7 @@ export function definePipeline(): PipelineDefinition {
       // Each parallel job runs one vitest shard of the unit stage (scripts/ci/vitest-stage.sh turns
       // BUILDKITE_PARALLEL_JOB into --shard).
       command:
-        'scripts/ci/vitest-stage.sh test --filter=@mastercom/service --filter=@mastercom/contracts --filter=@mastercom/tooling --filter=@mastercom/load --filter=@mastercom/container-tests',
+        'scripts/ci/vitest-stage.sh test --filter=@mastercom/service --filter=@mastercom/contracts --filter=@mastercom/tooling --filter=@mastercom/load --filter=@mastercom/container-tests --filter=@mastercom/desk',
       parallelism: UNIT_PARALLELISM,
       artifact_paths: testArtifacts,
     }),

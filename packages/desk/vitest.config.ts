@@ -1,0 +1,3 @@
+import { vitestConfig } from '@mastercom/tooling/vitest';
+
+export default vitestConfig({ test: { include: ['src/**/*.test.ts'] } });
