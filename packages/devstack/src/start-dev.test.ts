@@ -67,8 +67,28 @@ describe('pnpm start (devstack)', () => {
       const alert = createAlert(Date.now() % 2_147_483_647);
       const client = serviceClient({ url: () => url, hmacSecret, apiToken: token });
       await client.deliver([alert]);
-      // Unmatched and held for no one in development: the rules decide NOT_FOUND and the outcome
-      // goes to the simulated Ethoca.
+      // Unmatched, so held for an agent: it waits in the desk's queue until one decides it, and
+      // the decision goes to the simulated Ethoca.
+      const desk = await fetch(`${url}/desk`);
+      expect(desk.status).toBe(200);
+      expect(await desk.text()).toContain('<div id="desk">');
+      expect(output.join('\n')).toContain(`devstack: alert desk: ${url}/desk`);
+      await waitFor(
+        'the alert to wait in the desk queue',
+        async () => {
+          const queue = await fetch(`${url}/api/v6/desk/queue`, {
+            headers: { authorization: `Bearer ${token}` },
+          }).then((response) => response.json() as Promise<{ items: { alertId: string }[] }>);
+          const waiting = queue.items.some((item) => item.alertId === alert.alertId);
+          return waiting ? { done: true, value: undefined } : { done: false, state: queue.items };
+        },
+        { timeoutMs: 30_000, intervalMs: 250, context: () => output.slice(-30).join('\n') },
+      );
+      const decided = await client.postOutcome(alert.alertId, {
+        outcome: 'NOT_FOUND',
+        refundStatus: 'NOT_REFUNDED',
+      });
+      expect(decided.status).toBe(202);
       const sent = await waitFor(
         'the alert to reach OUTCOME_SENT',
         async () => {

@@ -1,7 +1,7 @@
 // `pnpm start`: the service as production runs it (the service's dist/main.js in a child process)
 // on an embedded PostgreSQL unless DATABASE_URL is set, with simulators of Ethoca's Outcome API
 // and of the PSP unless both are configured, and of Mastercom unless MASTERCOM_URL is set, so a
-// fresh clone shows an alert's whole lifecycle and can file cases. It waits for the service's
+// fresh clone shows an alert's whole lifecycle, the agents' desk, and can file cases. It waits for the service's
 // readiness signal and stops everything it started when the service ends.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,10 @@ if (env.ETHOCA_OUTCOME_URL === undefined) {
   for (const line of simulators.described) say(line);
 }
 
+// Unmatched alerts wait an hour for an agent at the desk, as a PSP with agents would run it; the
+// rules decide them when the hour is over. The developer's own setting wins.
+env.UNMATCHED_HOLD_MINUTES ??= '60';
+
 const main = fileURLToPath(import.meta.resolve('@mastercom/service/main'));
 const service = spawn(process.execPath, ['--enable-source-maps', main], {
   env,
@@ -70,6 +74,9 @@ if (service.stdout !== null) prettyPrint(service.stdout, process.stdout);
 service.on('message', (message) => {
   if (isServiceReadyMessage(message)) {
     say(`ready: ${message.url} (${message.role}); stop with Ctrl-C`);
+    say(
+      `alert desk: ${message.url}/desk (sign in with an agent or admin token; unmatched alerts wait ${env.UNMATCHED_HOLD_MINUTES ?? '0'} min for an agent)`,
+    );
   }
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,6 @@
 // The release image's smoke test, before it is pushed: the image runs as it ships (production
 // configuration, read-only root, no capabilities) against a PostgreSQL server and the mock Ethoca,
-// PSP and Mastercom, and must answer /health, take one alert from the webhook to Ethoca through a
+// PSP and Mastercom, and must answer /health, serve its pages, take one alert from the webhook to Ethoca through a
 // refund at the PSP, keep no full card number in its log, and stop cleanly on SIGTERM.
 //
 // The container shares the host's network so that it reaches the mocks and the database on
@@ -176,6 +176,24 @@ export async function smokeTestImage(options: ImageSmokeOptions): Promise<ImageS
     log(
       `smoke: /health 200 after ${startSeconds.toFixed(1)} s (version ${String(health.version)})`,
     );
+
+    // The pages ship inside the image: the desk and the script its page names, and the reference.
+    for (const page of ['/desk', '/docs']) {
+      const answer = await fetch(`${url}${page}`, { signal: AbortSignal.timeout(3_000) });
+      const html = await answer.text();
+      const script = /<script[^>]*\ssrc="([^"]+)"/.exec(html)?.[1];
+      const bundle =
+        script === undefined
+          ? undefined
+          : await fetch(new URL(script, `${url}${page}`), { signal: AbortSignal.timeout(3_000) });
+      if (answer.status !== 200 || bundle?.status !== 200) {
+        throw new ImageSmokeError(
+          `${page} answered ${String(answer.status)}, its script ${String(bundle?.status ?? 'missing')}`,
+          await serviceLog(),
+        );
+      }
+    }
+    log('smoke: /desk and /docs served with their scripts');
 
     // tini is PID 1 and runs as the image's numeric user, never root.
     const status = await runCommand(cli, ['exec', container, 'cat', '/proc/1/status']);
