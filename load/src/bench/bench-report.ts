@@ -153,6 +153,16 @@ export const benchReportSchema = z.object({
     pspRefundRequests: z.number().int().nonnegative(),
     cpu,
   }),
+  /** One agent's reads at the desk with 100,000 alerts stored (HTTP round trips, ms). */
+  deskQueue: z.object({
+    alerts: z.number().int().positive(),
+    waiting: z.number().int().nonnegative(),
+    firstPage: latency,
+    byType: latency,
+    byMerchant: latency,
+    pageWalk: latency,
+    alertPage: latency,
+  }),
   ratios: z.object({
     webhookToHttpCeiling: z.number().nonnegative(),
     webhookToDatabaseCeiling: z.number().nonnegative(),

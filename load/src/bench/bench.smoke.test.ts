@@ -131,6 +131,17 @@ describe('pnpm bench --quick', () => {
     expect(outcome.transactionsRecorded).toBeGreaterThan(0);
   });
 
+  it("times an agent's desk reads with 100,000 alerts stored, every kind and a page walk", () => {
+    const desk = report.deskQueue;
+    expect(desk).toMatchObject({ alerts: 100_000, waiting: 20_000 });
+    for (const kind of [desk.firstPage, desk.byType, desk.byMerchant, desk.alertPage]) {
+      expect(kind.count).toBe(20);
+      expect(kind.p50).toBeGreaterThan(0);
+    }
+    // Quick mode walks 10 pages of 50 from the oldest waiting alert; none runs out first.
+    expect(desk.pageWalk.count).toBe(10);
+  });
+
   it('reports a verdict for every target, with a reason for each miss', () => {
     expect(report.targets.map((target) => target.id)).toEqual([
       'persisted-per-second',
@@ -144,6 +155,8 @@ describe('pnpm bench --quick', () => {
       'ack-errors',
       'rss',
       'alert-to-outcome-p99',
+      'desk-queue-p99',
+      'desk-alert-p99',
     ]);
     expect(report.passed).toBe(report.targets.every((target) => target.pass));
     expect(report.targets.every((target) => target.pass === (target.limitedBy === undefined))).toBe(

@@ -29,6 +29,7 @@ import { httpRunFrom, PhaseCpu } from './measure.js';
 import { percentileCurve } from './percentiles.js';
 import { consoleTable, machineLine, writeReport } from './report-writer.js';
 import { measureAlertToOutcome } from './phases/alert-to-outcome.js';
+import { DESK_ALERTS, measureDeskQueue } from './phases/desk-queue.js';
 import { SERVICE_SETTINGS, type BenchSettings } from './phases/service-context.js';
 import { measureWebRole } from './phases/web-role.js';
 import { BENCH_TARGETS, evaluateTargets, ratios } from './targets.js';
@@ -118,9 +119,11 @@ try {
   const postgresPort = Number(new URL(server.adminUrl).port);
   const webDatabase = `${server.databasePrefix}bench_web`;
   const outcomeDatabase = `${server.databasePrefix}bench_outcome`;
+  const deskDatabase = `${server.databasePrefix}bench_desk`;
   const postgresSettings = await withAdminClient(server.adminUrl, async (client) => {
     await client.query(`CREATE DATABASE "${webDatabase}"`);
     await client.query(`CREATE DATABASE "${outcomeDatabase}"`);
+    await client.query(`CREATE DATABASE "${deskDatabase}"`);
     const shown: string[] = [];
     for (const name of [
       'fsync',
@@ -217,6 +220,9 @@ try {
     databaseUrl(server.adminUrl, outcomeDatabase),
   );
 
+  progress(`desk: the agents' queue and alert pages with ${DESK_ALERTS} alerts stored`);
+  const deskQueue = await measureDeskQueue(context, databaseUrl(server.adminUrl, deskDatabase));
+
   const cpuInfo = cpus();
   const measured = {
     machine: {
@@ -239,6 +245,7 @@ try {
     })),
     costs,
     alertToOutcome,
+    deskQueue,
   };
   const targets = evaluateTargets(measured);
   const report: BenchReport = benchReportSchema.parse({

@@ -93,6 +93,20 @@ export function summaryRows(report: BenchReport): string[][] {
       '',
       '',
     ],
+    [
+      `desk with ${report.deskQueue.alerts} alerts: queue first page / by merchant / page walk p50 / p99`,
+      [report.deskQueue.firstPage, report.deskQueue.byMerchant, report.deskQueue.pageWalk]
+        .map((summary) => `${fixed(summary.p50)}/${fixed(summary.p99)}`)
+        .join(' · ') + ' ms',
+      '',
+      '',
+    ],
+    [
+      'desk alert page p50 / p99',
+      `${fixed(report.deskQueue.alertPage.p50)} / ${fixed(report.deskQueue.alertPage.p99)} ms`,
+      '',
+      '',
+    ],
     ...report.targets.map(targetRow),
   ];
 }
