@@ -143,6 +143,7 @@ beforeAll(async () => {
       }),
     );
     answered('alert detail', await operatorGet(t.app, `/api/v6/alerts/${alert.alertId}`));
+    answered('desk alert', await operatorGet(t.app, `/api/v6/desk/alerts/${alert.alertId}`));
   }
   await processing.dispatcher().flush();
 
@@ -259,6 +260,8 @@ beforeAll(async () => {
   const [first = '', second = '', third = ''] = CARDS;
   for (const path of [
     `/api/v6/alerts/${first}`,
+    `/api/v6/desk/alerts/${encodeURIComponent(WRITINGS[3]?.write(first) ?? first)}`,
+    `/api/v6/desk/queue?merchant=${encodeURIComponent(WRITINGS[4]?.write(second) ?? second)}`,
     `/api/v6/cases/${encodeURIComponent(WRITINGS[2]?.write(second) ?? second)}`,
     `/api/v6/documents?caseId=${encodeURIComponent(WRITINGS[1]?.write(third) ?? third)}`,
     `/api/v6/cases?status=${first}&note=${encodeURIComponent(WRITINGS[5]?.write(first) ?? first)}`,
