@@ -53,6 +53,7 @@ export async function storeDocument(
       415,
       'Unsupported media type',
       'Mastercom takes PDF, TIFF and JPEG documents; the content of this file is none of them, whatever its name',
+      [{ field: 'file', message: 'is not a PDF, TIFF or JPEG by its content' }],
     );
   }
   const owner = await findDocumentOwner(deps.db, upload.target);

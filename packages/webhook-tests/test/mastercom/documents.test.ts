@@ -94,6 +94,9 @@ describe('POST /api/v6/documents (multipart)', () => {
     const response = await upload({ caseId }, { content: png, name: 'evidence.pdf' });
     expect(response.status).toBe(415);
     expect(response.type).toBe('application/problem+json');
+    expect(response.body.errors).toEqual([
+      { field: 'file', message: 'is not a PDF, TIFF or JPEG by its content' },
+    ]);
   });
 
   it('refuses a file over the size limit with 413', async () => {
