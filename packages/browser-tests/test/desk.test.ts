@@ -132,6 +132,37 @@ async function waitForQueued(alertId: string): Promise<void> {
 }
 
 describe('the alert desk at /desk', () => {
+  it('is served under its own strict policy, the page fresh and the bundles immutable', async () => {
+    const page = await fetch(`${service.url}/desk`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const policy = Object.fromEntries(
+      (page.headers.get('content-security-policy') ?? '')
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name = '', ...values]) => [name, values.join(' ')]),
+    );
+    expect(policy).toMatchObject({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'connect-src': "'self'",
+      'frame-ancestors': "'none'",
+      'object-src': "'none'",
+    });
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/desk\/assets\/[^"]+)"/g)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(assets.length).toBe(2);
+    for (const asset of assets) {
+      const answer = await fetch(`${service.url}${asset}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    }
+    expect((await fetch(`${service.url}/desk/assets/missing.js`)).status).toBe(404);
+  });
+
   it('lets an agent find an unmatched alert, decide it and see Ethoca take it', async () => {
     const alert = unmatchedFraudAlert((Date.now() + 1) % 1_000_000_000);
     await h.client(() => service.url).deliver([alert]);
