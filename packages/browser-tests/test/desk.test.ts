@@ -336,4 +336,14 @@ describe('the alert desk at /desk', () => {
     expect(findings()).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it("keeps the agents' tokens out of the service's log", () => {
+    const lines = service.output.map((line) => line.text);
+    // The access log saw the desk's calls, and nothing was dropped from the kept output.
+    expect(lines.filter((line) => line.includes('/api/v6/desk/session')).length).toBeGreaterThan(2);
+    expect(lines.length).toBeLessThan(4000);
+    for (const token of [AGENT_TOKEN, READ_TOKEN, API_TOKEN]) {
+      expect(lines.filter((line) => line.includes(token))).toEqual([]);
+    }
+  });
 });
