@@ -46,3 +46,19 @@ export function Notice(props: { kind: 'error' | 'success' | 'info'; children: Co
     </div>
   );
 }
+
+/** Errors the service gave for no input of the form, listed above it with the field they name. */
+export function ErrorSummary(props: { errors: readonly { field: string; message: string }[] }) {
+  if (props.errors.length === 0) return null;
+  return (
+    <Notice kind="error">
+      <ul>
+        {props.errors.map(({ field, message }) => (
+          <li key={`${field}:${message}`}>
+            {field}: {message}
+          </li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}

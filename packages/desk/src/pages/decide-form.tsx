@@ -2,7 +2,7 @@ import type { DeskAlert } from '@mastercom/contracts';
 import { useState } from 'preact/hooks';
 import type { DeskApi } from '../api/desk-api.js';
 import { ApiProblem } from '../api/problem.js';
-import { Field, Notice } from '../components/field.js';
+import { ErrorSummary, Field, Notice } from '../components/field.js';
 import { errorsAt, errorsElsewhere, type FieldErrors } from '../forms/field-errors.js';
 import {
   initialOutcomeForm,
@@ -70,17 +70,7 @@ export function DecideForm(props: {
     <section aria-labelledby="decide-heading">
       <h2 id="decide-heading">Decide</h2>
       {failure ? <Notice kind="error">{failure}</Notice> : null}
-      {elsewhere.length > 0 ? (
-        <Notice kind="error">
-          <ul>
-            {elsewhere.map(({ field, message }) => (
-              <li key={`${field}:${message}`}>
-                {field}: {message}
-              </li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
+      <ErrorSummary errors={elsewhere} />
       <form
         noValidate
         onSubmit={(event) => {

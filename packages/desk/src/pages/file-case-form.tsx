@@ -2,7 +2,7 @@ import type { DeskAlert } from '@mastercom/contracts';
 import { useState } from 'preact/hooks';
 import type { DeskApi } from '../api/desk-api.js';
 import { ApiProblem } from '../api/problem.js';
-import { Field, Notice } from '../components/field.js';
+import { ErrorSummary, Field, Notice } from '../components/field.js';
 import {
   CASE_FIELDS,
   CASE_TYPE_NAMES,
@@ -122,17 +122,7 @@ export function FileCaseForm(props: { api: DeskApi; view: DeskAlert; onFiled: ()
       }}
     >
       {result ? <Notice kind={result.kind}>{result.text}</Notice> : null}
-      {elsewhere.length > 0 ? (
-        <Notice kind="error">
-          <ul>
-            {elsewhere.map(({ field, message }) => (
-              <li key={`${field}:${message}`}>
-                {field}: {message}
-              </li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
+      <ErrorSummary errors={elsewhere} />
       <div class="grid">
         {CASE_FIELDS.map((name) => (
           <Field

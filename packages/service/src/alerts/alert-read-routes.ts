@@ -6,11 +6,11 @@ import {
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/database/database-schema.js';
-import { sendProblem } from '../platform/http/problem-details.js';
 import { encodeCursor, findAlert, listAlerts } from './alert-store.js';
 import { readPageQuery } from './page-query.js';
 import { toAlertEvent, toStoredAlert } from './stored-alert-view.js';
 import type { Access } from '../access/require-role.js';
+import { sendNoSuchAlert } from './no-such-alert.js';
 
 /** `GET /api/v6/alerts` and `GET /api/v6/alerts/:alertId`, behind the operator bearer token. */
 export function alertReadRouter(deps: {
@@ -43,12 +43,7 @@ export function alertReadRouter(deps: {
     const alertId = String(req.params.alertId);
     const found = await findAlert(deps.db, alertId);
     if (found === undefined) {
-      sendProblem(
-        res,
-        404,
-        'Not found',
-        `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`,
-      );
+      sendNoSuchAlert(res, alertId);
       return;
     }
     const body: StoredAlertDetail = {

@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { admittedRole, type Access } from '../access/require-role.js';
 import { grants } from '../access/roles.js';
 import type { Database } from '../platform/database/database-schema.js';
-import { sendProblem } from '../platform/http/problem-details.js';
 import { readDeskAlert } from './desk-alert-store.js';
+import { sendNoSuchAlert } from '../alerts/no-such-alert.js';
 
 /**
  * What the desk reads besides its queue: `GET /api/v6/desk/session`, the role of the token an
@@ -29,12 +29,7 @@ export function deskAlertRouter(deps: {
     const alertId = String(req.params.alertId);
     const view = await readDeskAlert(deps.db, alertId, (deps.now ?? (() => new Date()))());
     if (view === undefined) {
-      sendProblem(
-        res,
-        404,
-        'Not found',
-        `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`,
-      );
+      sendNoSuchAlert(res, alertId);
       return;
     }
     res.json(view);

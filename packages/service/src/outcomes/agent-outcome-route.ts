@@ -10,6 +10,7 @@ import type { Database } from '../platform/database/database-schema.js';
 import { jsonBody } from '../platform/http/json-body.js';
 import { sendProblem } from '../platform/http/problem-details.js';
 import { recordAgentOutcome } from './agent-outcome-recording.js';
+import { sendNoSuchAlert } from '../alerts/no-such-alert.js';
 
 /** `POST /api/v6/alerts/:alertId/outcome`: an agent's decision, queued for the Outcome API. */
 export function agentOutcomeRouter(deps: {
@@ -39,12 +40,7 @@ export function agentOutcomeRouter(deps: {
       const now = (deps.now ?? (() => new Date()))();
       const result = await recordAgentOutcome(deps.db, alertId, parsed.data, now);
       if (result.status === 404) {
-        sendProblem(
-          res,
-          404,
-          'Not found',
-          `no alert with id ${JSON.stringify(alertId.slice(0, 64))}`,
-        );
+        sendNoSuchAlert(res, alertId);
       } else if (result.status === 400) {
         sendProblem(res, 400, 'Invalid outcome', result.detail, [
           { field: 'outcome', message: result.detail },
