@@ -1,10 +1,18 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- the contracts' committed document */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Deployment } from 'kubernetes-models/apps/v1';
 import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { ConfigMap, IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { ingressPathMatches } from './ingress-paths.js';
 import { type ManifestObject, renderOverlay, toModel } from './manifests.js';
 import { loadServiceConfig } from './service-config.js';
+
+const openapi = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('@mastercom/contracts/openapi.json'), 'utf8'),
+) as { paths: Record<string, unknown> };
 
 const ENVIRONMENTS = ['staging', 'production'] as const;
 const rendered = Object.fromEntries(
@@ -312,6 +320,25 @@ describe.each(ENVIRONMENTS)('k8s/%s', (environment) => {
     );
     expect(internalPaths.map((p) => p.path)).not.toContain('/api/v6/webhooks/ethoca');
     for (const host of [...webhookHosts]) expect(host).toContain(environment);
+  });
+
+  it('routes every operation of the API and every page to the web role, on the internal host', () => {
+    const internal = ofKind<Ingress>(objects, 'Ingress').find(
+      (i) => i.metadata?.name === 'mastercom-service-internal',
+    );
+    const paths = (internal?.spec?.rules?.flatMap((r) => r.http?.paths ?? []) ?? []).map((p) => ({
+      path: p.path ?? '',
+      pathType: p.pathType as 'Exact' | 'Prefix',
+    }));
+    const routed = (request: string) => paths.some((rule) => ingressPathMatches(rule, request));
+    // Every path of the committed OpenAPI document, a sample value in each parameter; the
+    // webhook is the public host's alone.
+    const operations = Object.keys(openapi.paths)
+      .filter((path) => path !== '/api/v6/webhooks/ethoca')
+      .map((path) => path.replace(/\{[^}]+\}/g, 'SAMPLE-ID'));
+    const pages = ['/desk', '/desk/', '/desk/assets/index-abc.js', '/docs', '/openapi.json'];
+    expect([...operations, ...pages].filter((request) => !routed(request))).toEqual([]);
+    expect(routed('/api/v6/webhooks/ethoca')).toBe(false);
   });
 
   it('trusts the forwarded verdict only from the ingress range, in the headers ingress-nginx sets', () => {
