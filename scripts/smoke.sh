@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Smoke check of a running environment: GET /__ops/ping, /health and
-# /api/v6/webhooks/ethoca/health, and one read of the alert API with a bearer token. It sends only
-# GET requests, so it creates no data anywhere, production included.
+# Smoke check of a running environment: GET /__ops/ping, /health,
+# /api/v6/webhooks/ethoca/health and /desk, and one read of the alert API with a bearer token.
+# It sends only GET requests, so it creates no data anywhere, production included.
 #
 #   scripts/smoke.sh staging|production [--dry-run]
 #

@@ -63,13 +63,14 @@ release_http_status() {
   curl "${args[@]}" "$url" || true
 }
 
-# The smoke check: the three health endpoints and one read of the alert API. Only GET requests, so
-# it creates nothing in any environment, production included.
+# The smoke check: the three health endpoints, the agents' desk page (served by the web role
+# through the internal Ingress), and one read of the alert API. Only GET requests, so it creates
+# nothing in any environment, production included.
 release_smoke() {
   local environment=$1 url token status failed=0
   url=$(release_service_url "$environment")
   token=$(release_api_token)
-  for path in /__ops/ping /health /api/v6/webhooks/ethoca/health; do
+  for path in /__ops/ping /health /api/v6/webhooks/ethoca/health /desk; do
     status=$(release_http_status "$url$path")
     if [ "$status" = 200 ]; then
       echo "smoke: GET $path -> $status"
@@ -91,7 +92,7 @@ release_smoke() {
 release_print_smoke_plan() {
   local url
   url=$(release_service_url "$1")
-  for path in /__ops/ping /health /api/v6/webhooks/ethoca/health; do
+  for path in /__ops/ping /health /api/v6/webhooks/ethoca/health /desk; do
     echo "GET ${url:-\$SERVICE_URL}$path (expect 200)"
   done
   echo "GET ${url:-\$SERVICE_URL}/api/v6/alerts?limit=1 with the smoke token (expect 200)"

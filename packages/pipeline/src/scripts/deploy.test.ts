@@ -118,10 +118,11 @@ describe('scripts/deploy.sh', () => {
     expect(result.stdout).toContain('deploy: staging runs registry.test/mastercom-service:abc123');
     expect(result.stdout).toContain('verify: error rate 0.00000 (0/5000), ceiling 0.001');
     const paths = fixture.requests.map((request) => request.path);
-    expect(paths.slice(0, 4)).toEqual([
+    expect(paths.slice(0, 5)).toEqual([
       '/__ops/ping',
       '/health',
       '/api/v6/webhooks/ethoca/health',
+      '/desk',
       '/api/v6/alerts',
     ]);
     // Every poll of the window makes four Datadog queries. How many polls fit in a one-second

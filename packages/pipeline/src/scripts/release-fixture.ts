@@ -35,6 +35,8 @@ export interface RecordedRequest {
 export interface FakeBehaviour {
   healthStatus?: (undone: boolean) => number;
   alertsStatus?: (undone: boolean) => number;
+  /** What `/desk` answers (200 unless given): 404 when the Ingress does not route it. */
+  deskStatus?: (undone: boolean) => number;
   /** The version /health reports; none when unset. */
   version?: (undone: boolean) => string;
   /** Alerts persisted and outcomes sent in Datadog; `null` for no points. */
@@ -270,6 +272,9 @@ spec:
       if (url.pathname === '/__ops/ping' || url.pathname === '/api/v6/webhooks/ethoca/health') {
         status = 200;
         body = { status: 'ok' };
+      } else if (url.pathname === '/desk') {
+        status = this.behaviour.deskStatus?.(undone) ?? 200;
+        body = '<!doctype html><div id="desk"></div>';
       } else if (url.pathname === '/health') {
         status = this.behaviour.healthStatus?.(undone) ?? 200;
         const version = this.behaviour.version?.(undone);

@@ -13,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => fixture.close());
 
 describe('scripts/smoke.sh', () => {
-  it('checks the three health endpoints and reads the alert API with GET requests only', async () => {
+  it('checks the three health endpoints and the desk, and reads the alert API, with GET only', async () => {
     const result = await fixture.run('smoke.sh', ['production']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('smoke: production passed');
@@ -21,6 +21,7 @@ describe('scripts/smoke.sh', () => {
       ['GET', '/__ops/ping'],
       ['GET', '/health'],
       ['GET', '/api/v6/webhooks/ethoca/health'],
+      ['GET', '/desk'],
       ['GET', '/api/v6/alerts'],
     ]);
     expect(fixture.requests.at(-1)?.authorization).toBe(`Bearer ${SMOKE_TOKEN}`);
@@ -44,6 +45,13 @@ describe('scripts/smoke.sh', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('GET /api/v6/alerts?limit=1 -> 401 (expected 200)');
     expect(result.stderr).toContain('smoke: staging FAILED');
+  });
+
+  it('fails when the desk is not routed to the service', async () => {
+    fixture.behaviour.deskStatus = () => 404;
+    const result = await fixture.run('smoke.sh', ['staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('GET /desk -> 404 (expected 200)');
   });
 
   it('fails when nothing answers', async () => {
