@@ -229,9 +229,14 @@ export async function smokeTestImage(options: ImageSmokeOptions): Promise<ImageS
         ? ''
         : `${String(psp.state.refunds.size)} refunds at the PSP, not 1`,
     ].filter((problem) => problem !== '');
-    const stored = await client.getAlert(alert.alertId);
-    if (stored.status !== 'OUTCOME_SENT')
-      problems.push(`the alert is ${stored.status}, not OUTCOME_SENT`);
+    // Ethoca holds the outcome as soon as it answers; the service records OUTCOME_SENT a moment
+    // later, when it has read that answer and settled the batch.
+    let alertStatus = '';
+    const sent = await waitUntil(timeoutMs, async () => {
+      alertStatus = (await client.getAlert(alert.alertId)).status;
+      return alertStatus === 'OUTCOME_SENT' ? alertStatus : undefined;
+    });
+    if (sent === undefined) problems.push(`the alert is ${alertStatus}, not OUTCOME_SENT`);
     if (problems.length > 0) {
       throw new ImageSmokeError(
         `the round trip went wrong: ${problems.join('; ')}`,
