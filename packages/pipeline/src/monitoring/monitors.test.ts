@@ -74,6 +74,16 @@ describe('monitoring/monitors.json', () => {
   });
 });
 
+describe('the runbook each monitor names', () => {
+  it('exists, with the section the message points to', () => {
+    const named = allMonitors().map((monitor) => /Runbook: (\S+), "([^"]+)"/.exec(monitor.message));
+    expect(named.filter((match) => match === null)).toEqual([]);
+    for (const [, file = '', section = ''] of named.filter((match) => match !== null)) {
+      expect(readFileSync(repoPath(...file.split('/')), 'utf8')).toContain(`\n## ${section}\n`);
+    }
+  });
+});
+
 describe('syncMonitors', () => {
   const requests: { method: string; url: string; body: unknown; apiKey: unknown }[] = [];
   let close: () => Promise<void> = () => Promise.resolve();

@@ -67,7 +67,7 @@ export function monitorsFor(environment: Environment): MonitorDefinition[] {
     include_tags: true,
   };
   const message = (what: string, action: string) =>
-    `${what}\n\n${action}\n\nRunbook: README.md, "Environments" and "Monitors". ${notify}`;
+    `${what}\n\n${action}\n\nRunbook: docs/operations/runbook.md, "When a monitor fires". ${notify}`;
   const name = (what: string) => `[${environment}] ${SERVICE}: ${what}`;
 
   return [
@@ -148,7 +148,7 @@ export function monitorsFor(environment: Environment): MonitorDefinition[] {
       query: `max(last_5m):max:mastercom.alerts.open_by_deadline{${scope},bucket:critical} + max:mastercom.alerts.open_by_deadline{${scope},bucket:overdue} > 0`,
       message: message(
         `Alerts without a final outcome are older than ${hours(OUTCOME_CRITICAL_AGE_MS)}; Ethoca's deadline is ${hours(OUTCOME_DEADLINE_MS)} after receipt.`,
-        'Decide them by hand (`POST /api/v6/alerts/ALERT_ID/outcome`) and check the worker and the Outcome API.',
+        'Decide the held ones at the desk (`/desk` on the internal host, an agent token) and check the worker and the Outcome API.',
       ),
       tags,
       priority,
