@@ -118,9 +118,16 @@ export const deskAlertSchema = z
   .meta({ id: 'DeskAlert' });
 export type DeskAlert = z.infer<typeof deskAlertSchema>;
 
+/**
+ * What an API token may do: `read` looks; `agent` also decides alerts and works cases; `ledger`
+ * only imports the merchant's transactions; `admin` does everything. The service grants them.
+ */
+export const API_TOKEN_ROLES = ['read', 'agent', 'ledger', 'admin'] as const;
+export type ApiTokenRole = (typeof API_TOKEN_ROLES)[number];
+
 export const deskSessionSchema = z
   .object({
-    role: z.enum(['read', 'agent', 'ledger', 'admin']),
+    role: z.enum(API_TOKEN_ROLES),
     mayDecide: z.boolean().meta({ description: 'The token may decide alerts and work cases' }),
   })
   .meta({ id: 'DeskSession' });

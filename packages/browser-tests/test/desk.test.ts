@@ -185,7 +185,7 @@ describe('the alert desk at /desk', () => {
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe(`Alert ${alert.alertId}`);
-    // Only the outcomes Ethoca accepts for a fraud alert, after the placeholder.
+    // Only the outcomes Ethoca accepts for a fraud alert, after the "Choose an outcome" prompt.
     await expect
       .poll(() => outcomeSelect(page).locator('option').allTextContents())
       .toEqual(['Choose an outcome', ...FRAUD_OUTCOMES]);

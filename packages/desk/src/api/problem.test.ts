@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toApiProblem } from './problem.js';
+import { refusalOf, toApiProblem } from './problem.js';
 
 describe('a problem answer', () => {
   it("keeps the service's title, detail and field errors, grouped by field", () => {
@@ -27,5 +27,22 @@ describe('a problem answer', () => {
       expect(problem.detail).toBe('the service gave no detail');
       expect(problem.fieldErrors).toEqual({});
     }
+  });
+
+  it("turns into a form's refusal: the service's fields and detail, or a plea to try again", () => {
+    const problem = toApiProblem(400, {
+      title: 'Invalid upload',
+      status: 400,
+      detail: 'the file is empty',
+      errors: [{ field: 'file', message: 'is empty' }],
+    });
+    expect(refusalOf(problem, 'The document was not stored')).toEqual({
+      fieldErrors: { file: ['is empty'] },
+      text: 'The document was not stored: the file is empty',
+    });
+    expect(refusalOf(new TypeError('fetch failed'), 'The case was not filed')).toEqual({
+      fieldErrors: {},
+      text: 'The case was not filed; try again.',
+    });
   });
 });

@@ -40,3 +40,16 @@ export function groupFieldErrors(
   for (const { field, message } of errors) (grouped[field] ??= []).push(message);
   return grouped;
 }
+
+/**
+ * What a form shows when its request failed: the service's field errors (none when it did not
+ * answer) and one sentence that starts with what did not happen.
+ */
+export function refusalOf(
+  error: unknown,
+  notDone: string,
+): { fieldErrors: Readonly<Record<string, readonly string[]>>; text: string } {
+  return error instanceof ApiProblem
+    ? { fieldErrors: error.fieldErrors, text: `${notDone}: ${error.detail}` }
+    : { fieldErrors: {}, text: `${notDone}; try again.` };
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { DeskApi } from '../api/desk-api.js';
-import { ApiProblem } from '../api/problem.js';
+import { refusalOf } from '../api/problem.js';
 import { Field, Notice } from '../components/field.js';
 import { checkDocument } from '../forms/document-form.js';
 import { errorsAt, type FieldErrors } from '../forms/field-errors.js';
@@ -41,12 +41,9 @@ export function AttachDocumentForm(props: {
               props.onAttached();
             },
             (error: unknown) => {
-              if (error instanceof ApiProblem) {
-                setErrors(error.fieldErrors);
-                setResult({ kind: 'error', text: `The document was not stored: ${error.detail}` });
-              } else {
-                setResult({ kind: 'error', text: 'The document was not stored; try again.' });
-              }
+              const refusal = refusalOf(error, 'The document was not stored');
+              setErrors(refusal.fieldErrors);
+              setResult({ kind: 'error', text: refusal.text });
             },
           )
           .finally(() => {

@@ -1,7 +1,7 @@
 import type { DeskAlert } from '@mastercom/contracts';
 import { useState } from 'preact/hooks';
 import type { DeskApi } from '../api/desk-api.js';
-import { ApiProblem } from '../api/problem.js';
+import { ApiProblem, refusalOf } from '../api/problem.js';
 import { ErrorSummary, Field, Notice } from '../components/field.js';
 import { errorsAt, errorsElsewhere, type FieldErrors } from '../forms/field-errors.js';
 import {
@@ -48,18 +48,15 @@ export function DecideForm(props: {
       const accepted = await props.api.decide(alert.alertId, checked.request);
       props.onDecided(`Outcome ${accepted.outcome} recorded; it is queued for Ethoca.`);
     } catch (error) {
-      if (!(error instanceof ApiProblem)) {
-        setFailure('The decision could not be sent; try again.');
-      } else if (error.status === 409) {
+      if (error instanceof ApiProblem && error.status === 409) {
         props.onMovedOn(
           `This alert moved on while you were deciding, so your decision was not recorded: ${error.detail}. The page now shows where it stands.`,
         );
-      } else if (error.status === 400) {
-        setErrors(error.fieldErrors);
-        setFailure(`The service refused the decision: ${error.detail}`);
-      } else {
-        setFailure(`The decision was not recorded: ${error.detail}`);
+        return;
       }
+      const refusal = refusalOf(error, 'The decision was not recorded');
+      setErrors(refusal.fieldErrors);
+      setFailure(refusal.text);
     } finally {
       setSending(false);
     }

@@ -1,7 +1,7 @@
 import type { DeskAlert } from '@mastercom/contracts';
 import { useState } from 'preact/hooks';
 import type { DeskApi } from '../api/desk-api.js';
-import { ApiProblem } from '../api/problem.js';
+import { refusalOf } from '../api/problem.js';
 import { ErrorSummary, Field, Notice } from '../components/field.js';
 import {
   CASE_FIELDS,
@@ -108,12 +108,9 @@ export function FileCaseForm(props: { api: DeskApi; view: DeskAlert; onFiled: ()
               props.onFiled();
             },
             (error: unknown) => {
-              if (error instanceof ApiProblem) {
-                setErrors(error.fieldErrors);
-                setResult({ kind: 'error', text: `The case was not filed: ${error.detail}` });
-              } else {
-                setResult({ kind: 'error', text: 'The case was not filed; try again.' });
-              }
+              const refusal = refusalOf(error, 'The case was not filed');
+              setErrors(refusal.fieldErrors);
+              setResult({ kind: 'error', text: refusal.text });
             },
           )
           .finally(() => {

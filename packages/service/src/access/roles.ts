@@ -1,11 +1,14 @@
+import { API_TOKEN_ROLES, type ApiTokenRole } from '@mastercom/contracts';
+
 /**
  * What a bearer token may do. `read` looks (alerts, cases, documents); `agent` also decides alerts
  * by hand and works cases and documents; `ledger` only imports the merchant's transactions (the
  * figures refunds are decided on), so a system that feeds the ledger can do nothing else; `admin`
  * does everything.
+ * The list is the contracts' own: the desk's session answer names a role.
  */
-export const ROLES = ['read', 'agent', 'ledger', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = API_TOKEN_ROLES;
+export type Role = ApiTokenRole;
 
 /** The roles a token of each role acts as. */
 const GRANTS: Readonly<Record<Role, readonly Role[]>> = {

@@ -1,15 +1,11 @@
-import {
-  deadlineBucket,
-  OUTCOME_DEADLINE_MS,
-  type AlertOutcome,
-  type DeskAlert,
-} from '@mastercom/contracts';
+import type { AlertOutcome, DeskAlert } from '@mastercom/contracts';
 import type { Kysely } from 'kysely';
 import { findAlert } from '../alerts/alert-store.js';
 import { toAlertEvent, toStoredAlert } from '../alerts/stored-alert-view.js';
 import { listCasesOfAlert } from '../mastercom/case-store.js';
 import { DECIDABLE_STATUSES } from '../outcomes/agent-outcome-recording.js';
 import type { Database } from '../platform/database/database-schema.js';
+import { alertDeadline } from './alert-deadline.js';
 
 /**
  * Everything the desk shows of one alert, read in one snapshot (a repeatable-read transaction), so
@@ -66,11 +62,9 @@ export async function readDeskAlert(
               .execute(),
         listCasesOfAlert(trx, alertId, claimIds),
       ]);
-      const age = now.getTime() - alert.received_at.getTime();
       return {
         alert: { ...toStoredAlert(alert), events: found.events.map(toAlertEvent) },
-        deadlineAt: new Date(alert.received_at.getTime() + OUTCOME_DEADLINE_MS).toISOString(),
-        deadlineBucket: deadlineBucket(age),
+        ...alertDeadline(alert.received_at, now),
         decidable: DECIDABLE_STATUSES.includes(alert.status),
         transaction:
           transaction === undefined

@@ -1,15 +1,11 @@
-import {
-  deadlineBucket,
-  deskQueueQuerySchema,
-  OUTCOME_DEADLINE_MS,
-  type DeskQueueResponse,
-} from '@mastercom/contracts';
+import { deskQueueQuerySchema, type DeskQueueResponse } from '@mastercom/contracts';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Access } from '../access/require-role.js';
 import type { Database } from '../platform/database/database-schema.js';
 import { encodeCursor } from '../alerts/alert-store.js';
 import { readPageQuery } from '../alerts/page-query.js';
+import { alertDeadline } from './alert-deadline.js';
 import { listDeskQueue } from './desk-queue-store.js';
 import { toStoredAlert } from '../alerts/stored-alert-view.js';
 
@@ -31,14 +27,13 @@ export function deskQueueRouter(deps: { db: Kysely<Database>; access: Access }):
       cursor,
       limit: query.limit,
     });
-    const now = Date.now();
+    const now = new Date();
     const body: DeskQueueResponse = {
       items: page.rows.map((row) => {
         const { payload: _payload, ...alert } = toStoredAlert(row);
         return {
           ...alert,
-          deadlineAt: new Date(row.received_at.getTime() + OUTCOME_DEADLINE_MS).toISOString(),
-          deadlineBucket: deadlineBucket(now - row.received_at.getTime()),
+          ...alertDeadline(row.received_at, now),
         };
       }),
       nextCursor: page.next === null ? null : encodeCursor(page.next),
