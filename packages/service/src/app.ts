@@ -1,4 +1,5 @@
 import { DOCUMENT_MAX_BYTES } from '@mastercom/contracts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ApiToken } from './access/api-tokens.js';
 import { createAccess } from './access/require-role.js';
@@ -14,7 +15,7 @@ import { apiReferenceRouter } from './api-reference/api-reference-route.js';
 import { agentOutcomeRouter } from './outcomes/agent-outcome-route.js';
 import type { DeliveryAuthOptions } from './alerts/authentication/index.js';
 import { webhookHealthRouter } from './alerts/webhook-health-route.js';
-import { ethocaWebhookRouter } from './alerts/webhook-route.js';
+import { ethocaWebhookRoute } from './alerts/webhook-route.js';
 import { WebhookStats } from './alerts/webhook-stats.js';
 import { healthRouter } from './health/health-route.js';
 import { pingRouter } from './health/ping-route.js';
@@ -29,7 +30,9 @@ import type { Database } from './platform/database/database-schema.js';
 import type { Logger } from './platform/observability/logger.js';
 import type { Metrics } from './platform/observability/metrics.js';
 import { sendProblem } from './platform/http/problem-details.js';
-import { accessLog } from './platform/http/access-log.js';
+import { accessLog, type AccessLogOptions } from './platform/http/access-log.js';
+import { frontDoor, type DirectRoute } from './platform/http/front-door.js';
+import { helmetHeaders } from './platform/http/security-headers.js';
 import { maskRequestUrl } from './platform/http/mask-request-url.js';
 import type { ShutdownState } from './platform/http/shutdown.js';
 
@@ -71,8 +74,21 @@ export interface AppDeps {
   mastercom?: MastercomSettings;
 }
 
-/** Builds the Express app without any I/O, so tests can drive it with supertest and no port. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The service's request listener, with the Express app behind it and the routes served before it
+ * (the webhook), so the route table can list both.
+ */
+export interface ServiceApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  readonly express: Express;
+  readonly directRoutes: readonly DirectRoute[];
+}
+
+/** Readiness probes arrive every few seconds; healthy ones would drown everything else. */
+const ACCESS_LOG: AccessLogOptions = { quiet: (url) => url === '/health' };
+
+/** Builds the app without any I/O, so tests can drive it with supertest and no port. */
+export function createApp(deps: AppDeps): ServiceApp {
   const app = express();
   app.disable('x-powered-by');
   // Liveness first and outside logging: probes every few seconds would drown the log.
@@ -80,8 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   // Before the access log, so a card number in a path or query is never logged or routed on.
   app.use(maskRequestUrl());
-  // Healthy readiness probes arrive every few seconds and would drown everything else.
-  app.use(accessLog(deps.logger, { quiet: (url) => url === '/health' }));
+  app.use(accessLog(deps.logger, ACCESS_LOG));
   app.use(
     healthRouter({
       db: deps.db,
@@ -108,19 +123,17 @@ export function createApp(deps: AppDeps): Express {
     maxInFlight: 4,
   });
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
-  app.use(
-    ethocaWebhookRouter({
-      ingest: (alerts) => committer.submit(alerts),
-      auth: deps.webhook.auth,
-      allowUnauthenticated: deps.webhook.allowUnauthenticated,
-      bodyLimitBytes: deps.webhook.bodyLimitBytes,
-      maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
-      maxInFlight: deps.webhook.maxInFlight,
-      metrics: deps.metrics,
-      stats,
-      logger: deps.logger,
-    }),
-  );
+  const webhook = ethocaWebhookRoute({
+    ingest: (alerts) => committer.submit(alerts),
+    auth: deps.webhook.auth,
+    allowUnauthenticated: deps.webhook.allowUnauthenticated,
+    bodyLimitBytes: deps.webhook.bodyLimitBytes,
+    maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
+    maxInFlight: deps.webhook.maxInFlight,
+    metrics: deps.metrics,
+    stats,
+    logger: deps.logger,
+  });
   // Every route of the operator API names its role beside its path (see access/roles.ts).
   const access = createAccess(deps.apiTokens);
   app.use(alertReadRouter({ db: deps.db, access }));
@@ -186,7 +199,16 @@ export function createApp(deps: AppDeps): Express {
     );
   };
   app.use(lastResort);
-  return app;
+
+  const directRoutes = [webhook];
+  const listener = frontDoor({
+    routes: directRoutes,
+    fallback: app,
+    headers: helmetHeaders(),
+    logger: deps.logger,
+    accessLog: ACCESS_LOG,
+  });
+  return Object.assign(listener, { express: app, directRoutes });
 }
 
 /** What a body-parser error type means, without the parser's message. */

@@ -104,6 +104,15 @@ beforeAll(async () => {
     'webhook',
     await deliver(t.app, body, { headers: { 'x-request-id': '4111-1111-1111-1111' } }),
   );
+  // A card number in the query: the webhook's access line and its redelivery line show it masked.
+  for (const writing of oneLineWritings(CARDS[4] ?? '')) {
+    answered(
+      'webhook, card in the query',
+      await deliver(t.app, body, {
+        path: `/api/v6/webhooks/ethoca/?ref=${encodeURIComponent(writing)}`,
+      }),
+    );
+  }
   answered('webhook, malformed', await deliver(t.app, `{"pan":"${CARDS[2] ?? ''}" oops}`));
   answered('webhook, number too deep', await deliver(t.app, `[${CARDS[3] ?? ''}`));
 

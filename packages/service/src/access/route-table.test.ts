@@ -70,10 +70,10 @@ describe('every route declares who may use it', () => {
     expect(
       table.filter((entry) => entry.role === undefined).map((e) => `${e.method} ${e.path}`),
     ).toEqual([
+      'POST /api/v6/webhooks/ethoca',
       'GET /__ops/ping',
       'GET /health',
       'GET /api/v6/webhooks/ethoca/health',
-      'POST /api/v6/webhooks/ethoca',
       'GET /openapi.json',
       'GET /docs',
       'GET /docs/api-reference.js',

@@ -12,11 +12,14 @@ import {
   type AlertAcknowledgement,
   type EthocaAlert,
 } from '@mastercom/contracts';
-import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import typeis from 'type-is';
 import * as z from 'zod';
 import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/security/card-masking.js';
 import { isTransientDatabaseError } from '../platform/database/database-errors.js';
-import { readRequestBody } from '../platform/http/read-request-body.js';
+import { answerUnhandled, type DirectRoute } from '../platform/http/front-door.js';
+import { readBodyBounded, type RequestBodyError } from '../platform/http/read-request-body.js';
+import { sendJson } from '../platform/http/send-json.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { Metrics } from '../platform/observability/metrics.js';
 import type { AlertToStore, IngestResult } from './alert-ingest.js';
@@ -57,15 +60,15 @@ export interface WebhookDeps {
 }
 
 /**
- * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver. Order of checks: media type (415),
- * size while reading (413), authentication on the exact bytes (401), JSON and delivery shape
- * (400), then per-alert validation. Valid alerts are stored and enqueued in one transaction and
- * acknowledged only after it commits; if the database cannot be reached, nothing is acknowledged.
+ * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver, served before Express (see
+ * platform/http/front-door.ts). Order of checks: method (405), media type (415), size while
+ * reading (413), authentication on the exact bytes (401), JSON and delivery shape (400), then
+ * per-alert validation. Valid alerts are stored and enqueued in one transaction and acknowledged
+ * only after it commits; if the database cannot be reached, nothing is acknowledged.
  */
-export function ethocaWebhookRouter(deps: WebhookDeps): Router {
-  const router = Router();
+export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
   const fail = (
-    res: Response,
+    res: ServerResponse,
     status: number,
     reasonCode: string,
     description: string,
@@ -73,153 +76,21 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
   ) => {
     deps.stats.record({ accepted: 0, duplicate: 0, rejected: 1 });
     deps.metrics.increment('webhook.rejected', 1, [`reason:${reasonCode.toLowerCase()}`]);
-    res
-      .status(status)
-      .json(
-        ethocaErrorEnvelope([
-          ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable }),
-        ]),
-      );
+    sendJson(
+      res,
+      status,
+      ethocaErrorEnvelope([
+        ethocaErrorItem({ source: ALERTS_DELIVERY_SOURCE, reasonCode, description, recoverable }),
+      ]),
+    );
   };
 
-  router.post(
-    WEBHOOK_PATH,
-    // Admission: a delivery over the in-flight limit is marked here and answered 503 once its
-    // body has been read (below), not before: a keep-alive sender reuses the connection after
-    // the answer, and a body left unread on it would break the sender's next request.
-    (_req, res, next) => {
-      if (deps.stats.inFlight >= deps.maxInFlight) {
-        res.locals.overCapacity = true;
-      } else {
-        deps.stats.inFlight += 1;
-        res.once('close', () => {
-          deps.stats.inFlight -= 1;
-        });
-      }
-      next();
-    },
-    (req, res, next) => {
-      const type = req.is('application/json');
-      if (type === null) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, 'body: a delivery needs a JSON body');
-        return;
-      }
-      const charset = /;\s*charset="?([^";\s]+)/i
-        .exec(req.get('content-type') ?? '')?.[1]
-        ?.toLowerCase();
-      if (type === false || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        fail(
-          res,
-          415,
-          ETHOCA_REASON_CODES.unsupportedMediaType,
-          'content-type: must be application/json (UTF-8)',
-        );
-        return;
-      }
-      next();
-    },
-    // Reads the exact bytes (the HMAC is over them) and stops at the limit: a Content-Length over
-    // it is refused before reading, a chunked body as soon as it passes it.
-    readRequestBody(deps.bodyLimitBytes),
-    (_req, res, next) => {
-      if (res.locals.overCapacity !== true) {
-        next();
-        return;
-      }
-      deps.stats.shed += 1;
-      deps.metrics.increment('webhook.shed');
-      // Not a rejection of the delivery (it is not counted as one): the sender is asked to come
-      // back, exactly as when the database is unavailable.
-      askToDeliverAgain(
-        res,
-        `the receiver is at capacity (${String(deps.maxInFlight)} deliveries in progress); nothing was acknowledged, deliver again`,
-      );
-    },
-    async (req, res) => {
-      const started = performance.now();
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const auth =
-        deps.allowUnauthenticated && !hasAnyMode(deps.auth)
-          ? undefined
-          : authenticateDelivery(req, raw, deps.auth);
-      if (auth !== undefined && !auth.ok) {
-        const serverSide = SERVER_SIDE_AUTH_FAILURES.has(auth.reason);
-        req.log.warn(
-          { reason: auth.reason, detail: auth.detail },
-          'delivery refused by authentication',
-        );
-        fail(
-          res,
-          serverSide ? 500 : 401,
-          ETHOCA_REASON_CODES.unauthenticated,
-          serverSide
-            ? 'authentication is misconfigured on the receiver'
-            : `authentication failed: ${auth.reason}`,
-        );
-        return;
-      }
-
-      const delivery = parseDelivery(raw, deps.maxAlertsPerDelivery);
-      if (!delivery.ok) {
-        fail(res, 400, ETHOCA_REASON_CODES.validation, delivery.reason);
-        return;
-      }
-      const { parsed, valid } = delivery;
-
-      let results: IngestResult[];
-      try {
-        results = await deps.ingest(valid);
-      } catch (error) {
-        if (!isTransientDatabaseError(error)) throw error;
-        req.log.error({ err: error }, 'database unavailable: delivery not acknowledged');
-        deps.metrics.increment('webhook.unavailable');
-        askToDeliverAgain(
-          res,
-          'alerts could not be stored; nothing was acknowledged, deliver again',
-        );
-        return;
-      }
-
-      const duplicates = results.filter((result) => result.duplicate).length;
-      const rejected = parsed.length - valid.length;
-      const counts = { accepted: results.length - duplicates, duplicate: duplicates, rejected };
-      deps.stats.record(counts);
-      deps.metrics.increment('webhook.received', parsed.length);
-      if (counts.accepted > 0) deps.metrics.increment('webhook.persisted', counts.accepted);
-      if (duplicates > 0) deps.metrics.increment('webhook.duplicate', duplicates);
-      if (rejected > 0) deps.metrics.increment('webhook.rejected', rejected, ['reason:validation']);
-      const acknowledgement: AlertAcknowledgement = {
-        alertResponses: parsed.map(({ item, result }) =>
-          result.success
-            ? alertSuccess(result.data.alertId)
-            : alertFailure(
-                acknowledgementAlertId(item),
-                validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE),
-              ),
-        ),
-      };
-      res.status(200).json(acknowledgement);
-      deps.metrics.histogram('webhook.ack_latency', performance.now() - started);
-      if (rejected > 0 || duplicates > 0) req.log.info(counts, 'delivery acknowledged');
-    },
-  );
-
-  router.all(WEBHOOK_PATH, (_req, res) => {
-    res.set('Allow', 'POST');
-    fail(res, 405, 'METHOD_NOT_ALLOWED', 'method: the webhook accepts POST only');
-  });
-
-  const bodyErrors: ErrorRequestHandler = (
-    error: { type?: string; status?: number },
-    req: Request,
-    res: Response,
-    next,
-  ) => {
+  /** The bounded reader's refusals, each answered in Ethoca's envelope. */
+  const refuseBody = (req: IncomingMessage, res: ServerResponse, error: RequestBodyError) => {
     if (error.type === 'entity.too.large') {
-      // The rest of an oversized body is not kept; readRequestBody reads on for a bounded while so
-      // the sender can see this answer, then closes. The header has to be set before the answer
-      // is sent, or setting it throws.
-      res.set('Connection', 'close');
+      // The rest of an oversized body is not kept; the reader reads on for a bounded while so the
+      // sender can see this answer, then closes.
+      res.setHeader('Connection', 'close');
       fail(
         res,
         413,
@@ -237,20 +108,140 @@ export function ethocaWebhookRouter(deps: WebhookDeps): Router {
       );
       return;
     }
-    if (error.type === 'request.aborted') {
-      req.log.warn('delivery aborted by the sender while its body was read');
+    req.log.warn('delivery aborted by the sender while its body was read');
+  };
+
+  const receive = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    const started = performance.now();
+    const auth =
+      deps.allowUnauthenticated && !hasAnyMode(deps.auth)
+        ? undefined
+        : authenticateDelivery(req, raw, deps.auth);
+    if (auth !== undefined && !auth.ok) {
+      const serverSide = SERVER_SIDE_AUTH_FAILURES.has(auth.reason);
+      req.log.warn(
+        { reason: auth.reason, detail: auth.detail },
+        'delivery refused by authentication',
+      );
+      fail(
+        res,
+        serverSide ? 500 : 401,
+        ETHOCA_REASON_CODES.unauthenticated,
+        serverSide
+          ? 'authentication is misconfigured on the receiver'
+          : `authentication failed: ${auth.reason}`,
+      );
       return;
     }
-    next(error);
+
+    const delivery = parseDelivery(raw, deps.maxAlertsPerDelivery);
+    if (!delivery.ok) {
+      fail(res, 400, ETHOCA_REASON_CODES.validation, delivery.reason);
+      return;
+    }
+    const { parsed, valid } = delivery;
+
+    let results: IngestResult[];
+    try {
+      results = await deps.ingest(valid);
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+      req.log.error({ err: error }, 'database unavailable: delivery not acknowledged');
+      deps.metrics.increment('webhook.unavailable');
+      askToDeliverAgain(res, 'alerts could not be stored; nothing was acknowledged, deliver again');
+      return;
+    }
+
+    const duplicates = results.filter((result) => result.duplicate).length;
+    const rejected = parsed.length - valid.length;
+    const counts = { accepted: results.length - duplicates, duplicate: duplicates, rejected };
+    deps.stats.record(counts);
+    deps.metrics.increment('webhook.received', parsed.length);
+    if (counts.accepted > 0) deps.metrics.increment('webhook.persisted', counts.accepted);
+    if (duplicates > 0) deps.metrics.increment('webhook.duplicate', duplicates);
+    if (rejected > 0) deps.metrics.increment('webhook.rejected', rejected, ['reason:validation']);
+    const acknowledgement: AlertAcknowledgement = {
+      alertResponses: parsed.map(({ item, result }) =>
+        result.success
+          ? alertSuccess(result.data.alertId)
+          : alertFailure(
+              acknowledgementAlertId(item),
+              validationErrorItems(result.error, ALERTS_DELIVERY_SOURCE),
+            ),
+      ),
+    };
+    sendJson(res, 200, acknowledgement);
+    deps.metrics.histogram('webhook.ack_latency', performance.now() - started);
+    if (rejected > 0 || duplicates > 0) req.log.info(counts, 'delivery acknowledged');
   };
-  router.use(WEBHOOK_PATH, bodyErrors);
-  return router;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      fail(res, 405, 'METHOD_NOT_ALLOWED', 'method: the webhook accepts POST only');
+      return;
+    }
+    // Admission: a delivery over the in-flight limit is marked here and answered 503 once its body
+    // has been read (below), not before: a keep-alive sender reuses the connection after the
+    // answer, and a body left unread on it would break the sender's next request.
+    const overCapacity = deps.stats.inFlight >= deps.maxInFlight;
+    if (!overCapacity) {
+      deps.stats.inFlight += 1;
+      res.once('close', () => {
+        deps.stats.inFlight -= 1;
+      });
+    }
+    // type-is is what Express's `req.is` calls: null without a body, false for another type.
+    const type = typeis(req, ['application/json']);
+    if (type === null) {
+      fail(res, 400, ETHOCA_REASON_CODES.validation, 'body: a delivery needs a JSON body');
+      return;
+    }
+    const charset = CHARSET.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (type === false || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+      fail(
+        res,
+        415,
+        ETHOCA_REASON_CODES.unsupportedMediaType,
+        'content-type: must be application/json (UTF-8)',
+      );
+      return;
+    }
+    // Reads the exact bytes (the HMAC is over them) and stops at the limit: a Content-Length over
+    // it is refused before reading, a chunked body as soon as it passes it.
+    readBodyBounded(req, deps.bodyLimitBytes, (error, raw) => {
+      if (error !== undefined) {
+        refuseBody(req, res, error);
+        return;
+      }
+      if (overCapacity) {
+        deps.stats.shed += 1;
+        deps.metrics.increment('webhook.shed');
+        // Not a rejection of the delivery (it is not counted as one): the sender is asked to come
+        // back, exactly as when the database is unavailable.
+        askToDeliverAgain(
+          res,
+          `the receiver is at capacity (${String(deps.maxInFlight)} deliveries in progress); nothing was acknowledged, deliver again`,
+        );
+        return;
+      }
+      receive(req, res, raw).catch((unexpected: unknown) => {
+        answerUnhandled(req, res, unexpected);
+      });
+    });
+  };
+
+  return { path: WEBHOOK_PATH, methods: ['POST'], handle };
 }
 
+const CHARSET = /;\s*charset="?([^";\s]+)/i;
+
 /** 503 with Retry-After and a recoverable envelope item: nothing was stored, Ethoca retries. */
-function askToDeliverAgain(res: Response, description: string): void {
-  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-  res.status(503).json(
+function askToDeliverAgain(res: ServerResponse, description: string): void {
+  res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  sendJson(
+    res,
+    503,
     ethocaErrorEnvelope([
       ethocaErrorItem({
         source: ALERTS_DELIVERY_SOURCE,

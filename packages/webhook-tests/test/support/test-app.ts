@@ -189,6 +189,8 @@ export function deliver(
     contentType?: string;
     secret?: string | string[];
     headers?: Record<string, string>;
+    /** The webhook's path unless given: a variant of it, or the path with a query. */
+    path?: string;
   } = {},
 ): request.Test {
   const bytes = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
@@ -197,7 +199,7 @@ export function deliver(
     body: bytes,
   });
   return request(app)
-    .post('/api/v6/webhooks/ethoca')
+    .post(options.path ?? '/api/v6/webhooks/ethoca')
     .set('content-type', options.contentType ?? 'application/json')
     .set({ ...signature, ...options.headers })
     .serialize(sendAsIs)

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import { requestId } from './request-id.js';
@@ -35,24 +35,39 @@ export interface AccessLogOptions {
  */
 export function accessLog(logger: Logger, options: AccessLogOptions = {}): RequestHandler {
   return (req, res, next) => {
-    const started = performance.now();
-    const line: RequestLine = {
-      id: requestId(req, res),
-      method: req.method,
-      url: req.originalUrl,
-      remoteAddress: req.socket.remoteAddress,
-    };
-    req.id = line.id;
-    let bound: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get: () => (bound ??= logger.child({ req: line })),
-    });
-    res.once('close', () => {
-      writeLine(logger, options, line, res, performance.now() - started);
-    });
+    logRequest(logger, options, req, res, req.originalUrl);
     next();
   };
+}
+
+/**
+ * The access log of one request, for the middleware above and for routes served before Express:
+ * sets the request id and `req.log`, and writes the request's line when its response is done.
+ * `url` is what the line shows, already masked.
+ */
+export function logRequest(
+  logger: Logger,
+  options: AccessLogOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+): void {
+  const started = performance.now();
+  const line: RequestLine = {
+    id: requestId(req, res),
+    method: req.method,
+    url,
+    remoteAddress: req.socket.remoteAddress,
+  };
+  req.id = line.id;
+  let bound: Logger | undefined;
+  Object.defineProperty(req, 'log', {
+    configurable: true,
+    get: () => (bound ??= logger.child({ req: line })),
+  });
+  res.once('close', () => {
+    writeLine(logger, options, line, res, performance.now() - started);
+  });
 }
 
 function writeLine(

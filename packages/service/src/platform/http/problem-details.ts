@@ -22,21 +22,32 @@ export function sendProblem(
   res
     .status(status)
     .type('application/problem+json')
-    .json({
-      type: problemTypeForStatus(status),
-      title,
-      status,
-      // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
-      // it leaves the service.
-      detail: maskCardNumbersInText(detail),
-      instance: maskCardNumbersInText(res.req.originalUrl),
-      ...(errors && errors.length > 0
-        ? {
-            errors: errors.map((error) => ({
-              field: maskCardNumbersInText(error.field),
-              message: maskCardNumbersInText(error.message),
-            })),
-          }
-        : {}),
-    });
+    .json(problemDocument(status, title, detail, res.req.originalUrl, errors));
+}
+
+/** The problem details document itself, for answers sent without Express. */
+export function problemDocument(
+  status: number,
+  title: string,
+  detail: string,
+  instance: string,
+  errors?: FieldProblem[],
+): Record<string, unknown> {
+  return {
+    type: problemTypeForStatus(status),
+    title,
+    status,
+    // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
+    // it leaves the service.
+    detail: maskCardNumbersInText(detail),
+    instance: maskCardNumbersInText(instance),
+    ...(errors && errors.length > 0
+      ? {
+          errors: errors.map((error) => ({
+            field: maskCardNumbersInText(error.field),
+            message: maskCardNumbersInText(error.message),
+          })),
+        }
+      : {}),
+  };
 }

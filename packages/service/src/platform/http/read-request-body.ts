@@ -1,4 +1,5 @@
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
 
 /** Why a bounded read stopped, named as body-parser names the same failures. */
 export type RequestBodyErrorType = 'entity.too.large' | 'encoding.unsupported' | 'request.aborted';
@@ -16,65 +17,89 @@ const LINGER_MS = 2_000;
 const STALL_BEFORE_CLOSE_MS = 250;
 
 /**
- * Reads the request body as exact bytes into `req.body` (a Buffer) up to `limit` bytes.
- * body-parser, on an oversized body, reads (and discards) the whole rest of the request before it
- * answers, however large; this reader passes `entity.too.large` (413) on as soon as the body is
- * known to be too large (a declared Content-Length before a byte is read, a chunked body the moment
- * it passes the limit) and then closes the connection after a bounded linger. A compressed body is
- * refused with `encoding.unsupported` (415), a sender that goes away with `request.aborted` (400).
- * The error handler that answers should say `Connection: close`.
+ * Reads the request body as exact bytes into `req.body` (a Buffer) up to `limit` bytes: Express's
+ * middleware around `readBodyBounded`.
  */
 export function readRequestBody(limit: number): RequestHandler {
   return (req, _res, next) => {
-    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') {
-      next(bodyError('encoding.unsupported', 415));
-      return;
-    }
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (declared > limit) {
-      lingerThenClose(req, limit);
-      next(bodyError('entity.too.large', 413));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const detach = () => {
-      done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
+    readBodyBounded(req, limit, (error, body) => {
+      if (error !== undefined) {
+        next(error);
         return;
       }
-      detach();
-      chunks.length = 0;
-      lingerThenClose(req, limit);
-      next(bodyError('entity.too.large', 413));
-    };
-    const onEnd = () => {
-      if (done) return;
-      detach();
-      req.body = Buffer.concat(chunks, size);
+      req.body = body;
       next();
-    };
-    const onAborted = () => {
-      if (done) return;
-      detach();
-      next(bodyError('request.aborted', 400));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onAborted);
+    });
   };
 }
+
+/**
+ * Reads a request body as exact bytes up to `limit` bytes and calls `done` once, with the bytes or
+ * with why it stopped. body-parser, on an oversized body, reads (and discards) the whole rest of
+ * the request before it answers, however large; this reader reports `entity.too.large` (413) as
+ * soon as the body is known to be too large (a declared Content-Length before a byte is read, a
+ * chunked body the moment it passes the limit) and then closes the connection after a bounded
+ * linger. A compressed body is refused with `encoding.unsupported` (415), a sender that goes away
+ * with `request.aborted` (400). The answer to a 413 should say `Connection: close`.
+ */
+export function readBodyBounded(
+  req: IncomingMessage,
+  limit: number,
+  done: (error: RequestBodyError | undefined, body: Buffer) => void,
+): void {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    done(bodyError('encoding.unsupported', 415), EMPTY);
+    return;
+  }
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limit) {
+    lingerThenClose(req, limit);
+    done(bodyError('entity.too.large', 413), EMPTY);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const detach = () => {
+    finished = true;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('aborted', onAborted);
+    req.off('error', onAborted);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) {
+      chunks.push(chunk);
+      return;
+    }
+    detach();
+    chunks.length = 0;
+    lingerThenClose(req, limit);
+    done(bodyError('entity.too.large', 413), EMPTY);
+  };
+  const onEnd = () => {
+    if (finished) return;
+    detach();
+    // One chunk is the usual case for an alert; it is used as it came, without a copy.
+    done(
+      undefined,
+      chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size),
+    );
+  };
+  const onAborted = () => {
+    if (finished) return;
+    detach();
+    done(bodyError('request.aborted', 400), EMPTY);
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('aborted', onAborted);
+  req.on('error', onAborted);
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Closes the connection of a refused upload without losing the refusal. Node ends a
@@ -85,7 +110,7 @@ export function readRequestBody(limit: number): RequestHandler {
  * more bytes or `LINGER_MS`, then stops reading and destroys the socket: the sender can read the
  * 413, and the service reads at most about twice the limit however much the sender offers.
  */
-function lingerThenClose(req: Request, budget: number): void {
+function lingerThenClose(req: IncomingMessage, budget: number): void {
   const socket = req.socket;
   // Counting starts once the answer is out: bytes that arrive before it are discarded too, but
   // closing then would lose the 413 itself. The answer follows at once, so that stays small.
