@@ -114,6 +114,7 @@ export function createApp(deps: AppDeps): ServiceApp {
     db: deps.db,
     queue: deps.queue,
     memberTimeZone: deps.webhook.memberTimeZone,
+    logger: deps.logger,
   });
   // Concurrent deliveries share transactions (see GroupCommitter); four commits may run at once so
   // a slow one does not stall the next group. Each delivery is still acknowledged only after the

@@ -5,6 +5,8 @@ import type { Database } from '../platform/database/database-schema.js';
 import { jsonRows, jsonRowsParameter } from '../platform/database/json-rows.js';
 import { preparedAs } from '../platform/database/prepared-statements.js';
 import { processAlertJobInsertSql, type JobInsertSql } from '../platform/database/queue.js';
+import { QueueWakeup } from '../platform/database/queue-wakeup.js';
+import type { Logger } from '../platform/observability/logger.js';
 
 /** Each stored alert's first event; the row itself takes the status column's default. */
 const ARRIVAL_EVENTS = alertArrivalEvents('stored', 'delivered by Ethoca');
@@ -35,7 +37,14 @@ export interface IngestDeps {
   queue: PgBoss;
   /** Ethoca timestamps carry no offset; this zone turns their wall-clock time into an instant. */
   memberTimeZone: string;
+  logger: Logger;
 }
+
+/**
+ * How long stored alerts may wait for the NOTIFY that wakes the workers: at most one NOTIFY
+ * transaction per 50 ms, and at most 50 ms added to an alert's way to its outcome.
+ */
+const WAKEUP_WINDOW_MS = 50;
 
 /** One alert as the statement's JSON parameter carries it: the columns the receiver fills. */
 interface IncomingRow {
@@ -63,8 +72,9 @@ interface IncomingRow {
  * the commit: callers acknowledge on resolution.
  *
  * All of it is one SQL statement, so one round trip and one commit with no BEGIN or COMMIT of its
- * own: a single statement is atomic, so an alert is never stored without its job. On a loaded
- * machine every round trip is a wait in the run queue, and the webhook's latency is mostly those.
+ * own: a single statement is atomic, so an alert is never stored without its job. The NOTIFY that
+ * wakes the workers follows the commit on its own (QueueWakeup). On a loaded machine every round
+ * trip is a wait in the run queue, and the webhook's latency is mostly those.
  * It is a named prepared statement: PostgreSQL plans it once per connection, not on every call.
  */
 export function createAlertIngest(
@@ -83,6 +93,21 @@ export function createAlertIngest(
     return statement;
   };
 
+  const wakeup = new QueueWakeup(
+    async () => {
+      await deps.db.executeQuery((await ingestStatement()).wakeWorkers);
+    },
+    {
+      windowMs: WAKEUP_WINDOW_MS,
+      onError: (error) => {
+        deps.logger.warn(
+          { err: error },
+          'could not wake the processing workers; they find the stored alerts on their next poll',
+        );
+      },
+    },
+  );
+
   return async (alerts) => {
     if (alerts.length === 0) return [];
     const firstOfEach = new Map<string, AlertToStore>();
@@ -91,6 +116,7 @@ export function createAlertIngest(
     const rows = [...firstOfEach.values()].map(incomingRow);
     const { rows: stored } = await deps.db.executeQuery((await ingestStatement()).withRows(rows));
     const inserted = new Set(stored.map((row) => row.alert_id));
+    if (inserted.size > 0) wakeup.request();
 
     // The second copy of an id within one delivery is a duplicate of the first.
     const reported = new Set<string>();
@@ -105,6 +131,8 @@ export function createAlertIngest(
 /** The ingest's one statement, compiled once, and how to run it for a batch of rows. */
 interface IngestStatement {
   withRows(rows: readonly IncomingRow[]): CompiledQuery<{ alert_id: string }>;
+  /** The NOTIFY that wakes the workers, sent on its own after a commit (see QueueWakeup). */
+  wakeWorkers: CompiledQuery;
 }
 
 /**
@@ -154,10 +182,10 @@ function buildIngestStatement(
             `SELECT coalesce(json_agg(json_build_object('data', json_build_object('alertId', alert_id), 'singletonKey', alert_id)), '[]') FROM stored`,
           ),
         )}
-      ),
-      -- Referenced below, or PostgreSQL would never evaluate it: one NOTIFY when jobs were added.
-      notified AS (SELECT ${sql.raw(jobs.notify)} FROM jobs LIMIT 1)
-      SELECT alert_id FROM stored WHERE (SELECT count(*) FROM notified) >= 0
+      )
+      -- The job insert runs although nothing reads it: PostgreSQL runs every data-modifying
+      -- statement in WITH to completion (https://www.postgresql.org/docs/current/queries-with.html).
+      SELECT alert_id FROM stored
     `.compile(db);
   // The rows are the first parameter (jsonRows above); the rest stay as compiled.
   const [rowsParameter, ...rest] = compiled.parameters;
@@ -166,6 +194,7 @@ function buildIngestStatement(
   }
   return {
     withRows: (rows) => CompiledQuery.raw(compiled.sql, [jsonRowsParameter(rows), ...rest]),
+    wakeWorkers: CompiledQuery.raw(`SELECT ${jobs.notify}`),
   };
 }
 

@@ -48,7 +48,7 @@ const urlVariant = fc
   })
   .map(
     ({ cased, before, after, query }) =>
-      `${before}${[...PATH].map((char, i) => (cased[i] === true ? char.toUpperCase() : char)).join('')}${after}${query}`,
+      `${before}${cased.map((upper, i) => (upper ? PATH.charAt(i).toUpperCase() : PATH.charAt(i))).join('')}${after}${query}`,
   );
 
 describe('matchesPath', () => {
