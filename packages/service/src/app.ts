@@ -1,5 +1,4 @@
 import { DOCUMENT_MAX_BYTES } from '@mastercom/contracts';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ApiToken } from './access/api-tokens.js';
 import { createAccess } from './access/require-role.js';
@@ -31,7 +30,7 @@ import type { Logger } from './platform/observability/logger.js';
 import type { Metrics } from './platform/observability/metrics.js';
 import { sendProblem } from './platform/http/problem-details.js';
 import { accessLog, type AccessLogOptions } from './platform/http/access-log.js';
-import { frontDoor, type DirectRoute } from './platform/http/front-door.js';
+import { directRoute } from './platform/http/direct-route.js';
 import { helmetHeaders } from './platform/http/security-headers.js';
 import { maskRequestUrl } from './platform/http/mask-request-url.js';
 import type { ShutdownState } from './platform/http/shutdown.js';
@@ -74,23 +73,22 @@ export interface AppDeps {
   mastercom?: MastercomSettings;
 }
 
-/**
- * The service's request listener, with the Express app behind it and the routes served before it
- * (the webhook), so the route table can list both.
- */
-export interface ServiceApp {
-  (req: IncomingMessage, res: ServerResponse): void;
-  readonly express: Express;
-  readonly directRoutes: readonly DirectRoute[];
-}
-
 /** Readiness probes arrive every few seconds; healthy ones would drown everything else. */
 const ACCESS_LOG: AccessLogOptions = { quiet: (url) => url === '/health' };
 
-/** Builds the app without any I/O, so tests can drive it with supertest and no port. */
-export function createApp(deps: AppDeps): ServiceApp {
+/** Builds the Express app without any I/O, so tests can drive it with supertest and no port. */
+export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const stats = deps.stats ?? new WebhookStats();
+  // The webhook first, before every middleware: see platform/http/direct-route.ts.
+  const webhook = directRoute(webhookRoute(deps, stats), {
+    headers: helmetHeaders(),
+    logger: deps.logger,
+    accessLog: ACCESS_LOG,
+  });
+  // `route.all`, not `app.all`: one layer for every other method (405), not one per method.
+  app.route(webhook.path).post(webhook.handle).all(webhook.handle);
   // Liveness first and outside logging: probes every few seconds would drown the log.
   app.use(pingRouter());
   app.use(helmet());
@@ -108,33 +106,7 @@ export function createApp(deps: AppDeps): ServiceApp {
       metrics: deps.metrics,
     }),
   );
-
-  const stats = deps.stats ?? new WebhookStats();
-  const ingestAlerts = createAlertIngest({
-    db: deps.db,
-    queue: deps.queue,
-    memberTimeZone: deps.webhook.memberTimeZone,
-    logger: deps.logger,
-  });
-  // Concurrent deliveries share transactions (see GroupCommitter); four commits may run at once so
-  // a slow one does not stall the next group. Each delivery is still acknowledged only after the
-  // commit that holds its alerts.
-  const committer = new GroupCommitter((alerts: AlertToStore[]) => ingestAlerts(alerts), {
-    maxItems: 500,
-    maxInFlight: 4,
-  });
   app.use(webhookHealthRouter({ db: deps.db, auth: deps.webhook.auth, stats }));
-  const webhook = ethocaWebhookRoute({
-    ingest: (alerts) => committer.submit(alerts),
-    auth: deps.webhook.auth,
-    allowUnauthenticated: deps.webhook.allowUnauthenticated,
-    bodyLimitBytes: deps.webhook.bodyLimitBytes,
-    maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
-    maxInFlight: deps.webhook.maxInFlight,
-    metrics: deps.metrics,
-    stats,
-    logger: deps.logger,
-  });
   // Every route of the operator API names its role beside its path (see access/roles.ts).
   const access = createAccess(deps.apiTokens);
   app.use(alertReadRouter({ db: deps.db, access }));
@@ -200,16 +172,34 @@ export function createApp(deps: AppDeps): ServiceApp {
     );
   };
   app.use(lastResort);
+  return app;
+}
 
-  const directRoutes = [webhook];
-  const listener = frontDoor({
-    routes: directRoutes,
-    fallback: app,
-    headers: helmetHeaders(),
+/** The webhook with its ingest: concurrent deliveries share transactions (GroupCommitter). */
+function webhookRoute(deps: AppDeps, stats: WebhookStats) {
+  const ingestAlerts = createAlertIngest({
+    db: deps.db,
+    queue: deps.queue,
+    memberTimeZone: deps.webhook.memberTimeZone,
     logger: deps.logger,
-    accessLog: ACCESS_LOG,
   });
-  return Object.assign(listener, { express: app, directRoutes });
+  // Four commits may run at once so a slow one does not stall the next group. Each delivery is
+  // still acknowledged only after the commit that holds its alerts.
+  const committer = new GroupCommitter((alerts: AlertToStore[]) => ingestAlerts(alerts), {
+    maxItems: 500,
+    maxInFlight: 4,
+  });
+  return ethocaWebhookRoute({
+    ingest: (alerts) => committer.submit(alerts),
+    auth: deps.webhook.auth,
+    allowUnauthenticated: deps.webhook.allowUnauthenticated,
+    bodyLimitBytes: deps.webhook.bodyLimitBytes,
+    maxAlertsPerDelivery: deps.webhook.maxAlertsPerDelivery,
+    maxInFlight: deps.webhook.maxInFlight,
+    metrics: deps.metrics,
+    stats,
+    logger: deps.logger,
+  });
 }
 
 /** What a body-parser error type means, without the parser's message. */

@@ -1,4 +1,4 @@
-import type { ServiceApp } from '../app.js';
+import type { Express } from 'express';
 import type { Role } from './roles.js';
 
 export interface RouteEntry {
@@ -14,15 +14,12 @@ interface Layer {
 }
 
 /**
- * Every route of the app with the role its guard declares, read from what the app really serves
- * rather than a list kept by hand: the routes served before Express (they authenticate on their
- * own, with no bearer token), then Express's own router. Routers mounted without a path prefix
- * are walked; this app mounts all of its routers that way.
+ * Every route of the app with the role its guard declares, read from Express's own router, so
+ * an audit sees what is really mounted rather than a list kept by hand. Routers mounted without a
+ * path prefix are walked; this app mounts all of its routers that way.
  */
-export function routeTable(app: ServiceApp): RouteEntry[] {
-  const entries: RouteEntry[] = app.directRoutes.flatMap((route) =>
-    route.methods.map((method) => ({ method, path: route.path, role: undefined })),
-  );
+export function routeTable(app: Express): RouteEntry[] {
+  const entries: RouteEntry[] = [];
   const walk = (stack: readonly Layer[]) => {
     for (const layer of stack) {
       if (layer.route !== undefined) {
@@ -39,6 +36,6 @@ export function routeTable(app: ServiceApp): RouteEntry[] {
       }
     }
   };
-  walk((app.express as unknown as { router: { stack: Layer[] } }).router.stack);
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return entries;
 }

@@ -17,7 +17,7 @@ import typeis from 'type-is';
 import * as z from 'zod';
 import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/security/card-masking.js';
 import { isTransientDatabaseError } from '../platform/database/database-errors.js';
-import { answerUnhandled, type DirectRoute } from '../platform/http/front-door.js';
+import { answerUnhandled, type DirectRoute } from '../platform/http/direct-route.js';
 import { readBodyBounded, type RequestBodyError } from '../platform/http/read-request-body.js';
 import { sendJson } from '../platform/http/send-json.js';
 import type { Logger } from '../platform/observability/logger.js';
@@ -60,8 +60,8 @@ export interface WebhookDeps {
 }
 
 /**
- * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver, served before Express (see
- * platform/http/front-door.ts). Order of checks: method (405), media type (415), size while
+ * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver, the app's first route on Node's own
+ * request and response (see platform/http/direct-route.ts). Order of checks: method (405), media type (415), size while
  * reading (413), authentication on the exact bytes (401), JSON and delivery shape (400), then
  * per-alert validation. Valid alerts are stored and enqueued in one transaction and acknowledged
  * only after it commits; if the database cannot be reached, nothing is acknowledged.
@@ -231,7 +231,7 @@ export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
     });
   };
 
-  return { path: WEBHOOK_PATH, methods: ['POST'], handle };
+  return { path: WEBHOOK_PATH, handle };
 }
 
 const CHARSET = /;\s*charset="?([^";\s]+)/i;

@@ -14,7 +14,7 @@ import type pg from 'pg';
  * webhook's ingest runs on every delivery).
  *
  * pg sends a statement without a name as an unnamed one, which PostgreSQL parses and plans again
- * on every call. For the ingest's single statement (five CTEs, pg-boss's job insert inside) that
+ * on every call. For the ingest's single statement (four CTEs, pg-boss's job insert inside) that
  * was more than half of PostgreSQL's CPU per call: measured on PostgreSQL 15 with three alerts a
  * call, 1.9 ms of backend CPU unnamed and 0.9 ms prepared. A statement opts in by starting with
  * `preparedAs(label)`; the pool below then sends it under a name, so each connection parses it

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 
@@ -34,8 +35,8 @@ export function readRequestBody(limit: number): RequestHandler {
 }
 
 /**
- * Reads a request body as exact bytes up to `limit` bytes and calls `done` once, with the bytes or
- * with why it stopped. body-parser, on an oversized body, reads (and discards) the whole rest of
+ * Reads a request body as exact bytes up to `limit` bytes and calls `whenRead` once, with the
+ * bytes or with why it stopped. body-parser, on an oversized body, reads (and discards) the whole rest of
  * the request before it answers, however large; this reader reports `entity.too.large` (413) as
  * soon as the body is known to be too large (a declared Content-Length before a byte is read, a
  * chunked body the moment it passes the limit) and then closes the connection after a bounded
@@ -45,8 +46,12 @@ export function readRequestBody(limit: number): RequestHandler {
 export function readBodyBounded(
   req: IncomingMessage,
   limit: number,
-  done: (error: RequestBodyError | undefined, body: Buffer) => void,
+  whenRead: (error: RequestBodyError | undefined, body: Buffer) => void,
 ): void {
+  // The stream's events fire in the socket's async context, not the request handler's: bound to
+  // the caller's context, what runs after the read stays part of the request (dd-trace keeps the
+  // request's span in that context, so the ingest's queries stay below it).
+  const done = AsyncResource.bind(whenRead);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity') {
     done(bodyError('encoding.unsupported', 415), EMPTY);

@@ -5,13 +5,21 @@ import helmet from 'helmet';
 /** A header as `ServerResponse.setHeader` takes it. */
 export type HeaderEntry = readonly [name: string, value: string];
 
+/** What helmet does to every response: the headers it sets and those it removes. */
+export interface SecurityHeaders {
+  set: readonly HeaderEntry[];
+  remove: readonly string[];
+}
+
 /**
- * The headers helmet sets on every response, read once by running helmet itself against a
- * response that only records them: a route served before Express sends exactly what helmet
- * would, and follows helmet when it is upgraded, without calling it per request.
+ * The headers helmet sets on every response and those it removes (`X-Powered-By`), read once by
+ * running helmet itself against a response that only records them: a route that answers before
+ * helmet's middleware sends exactly what helmet would, and follows helmet when it is upgraded,
+ * without calling it per request.
  */
-export function helmetHeaders(): readonly HeaderEntry[] {
+export function helmetHeaders(): SecurityHeaders {
   const recorded = new Map<string, string>();
+  const removed: string[] = [];
   const recorder = {
     setHeader(name: string, value: number | string | readonly string[]) {
       recorded.set(name, Array.isArray(value) ? value.join(', ') : String(value));
@@ -19,6 +27,7 @@ export function helmetHeaders(): readonly HeaderEntry[] {
     },
     removeHeader(name: string) {
       recorded.delete(name);
+      removed.push(name);
     },
     getHeader: (name: string) => recorded.get(name),
   };
@@ -33,5 +42,5 @@ export function helmetHeaders(): readonly HeaderEntry[] {
   // helmet's middleware is synchronous; a version that is not would leave the list incomplete.
   if (!state.finished)
     throw new Error('helmet did not finish synchronously; its headers are unknown');
-  return [...recorded];
+  return { set: [...recorded], remove: removed };
 }
