@@ -41,9 +41,9 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Reque
 }
 
 /**
- * The access log of one request, for the middleware above and for routes served before Express:
- * sets the request id and `req.log`, and writes the request's line when its response is done.
- * `url` is what the line shows, already masked.
+ * The access log of one request, for the middleware above and for the direct route (which answers
+ * before it): sets the request id and `req.log`, and writes the request's line when its response
+ * is done. `url` is what the line shows, already masked.
  */
 export function logRequest(
   logger: Logger,

@@ -1,9 +1,9 @@
-import express, { type ErrorRequestHandler } from 'express';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRequestBody, type RequestBodyError } from './read-request-body.js';
+import { readBodyBounded, type RequestBodyError } from './read-request-body.js';
+import { sendJson } from './send-json.js';
 
 const LIMIT = 16 * 1024;
 
@@ -27,25 +27,24 @@ interface Harness {
 }
 
 /**
- * The reader in front of a route that echoes the body's length, on a real loopback server; the
+ * The reader in front of a handler that echoes the body's length, on a real loopback server; the
  * error handler answers as the webhook does (413 with `Connection: close`).
  */
 async function startServer(): Promise<Harness> {
   const harness: Harness = { port: 0, outcomes: [], closes: [] };
-  const app = express();
-  app.post('/', readRequestBody(LIMIT), (req, res) => {
-    const body = req.body as Buffer;
-    harness.outcomes.push({ body });
-    res.json({ length: body.length });
+  const server = createServer((req, res) => {
+    readBodyBounded(req, LIMIT, (error, body) => {
+      if (error === undefined) {
+        harness.outcomes.push({ body });
+        sendJson(res, 200, { length: body.length });
+        return;
+      }
+      harness.outcomes.push({ error: { type: error.type, status: error.status } });
+      if (error.type === 'request.aborted') return;
+      if (error.type === 'entity.too.large') res.setHeader('Connection', 'close');
+      sendJson(res, error.status, { type: error.type });
+    });
   });
-  const errors: ErrorRequestHandler = (error: RequestBodyError, _req, res, _next) => {
-    harness.outcomes.push({ error: { type: error.type, status: error.status } });
-    if (error.type === 'request.aborted') return;
-    if (error.type === 'entity.too.large') res.set('Connection', 'close');
-    res.status(error.status).json({ type: error.type });
-  };
-  app.use(errors);
-  const server = createServer(app);
   server.on('connection', (socket: Socket) => {
     socket.once('close', () => {
       harness.closes.push({ at: performance.now(), bytesRead: socket.bytesRead });
@@ -93,7 +92,7 @@ function chunked(data: Buffer): Buffer {
 
 const statusOf = (text: string) => /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
 
-describe('readRequestBody', () => {
+describe('readBodyBounded', () => {
   it('gives the route the exact bytes of a body with a Content-Length', async () => {
     const harness = await startServer();
     const body = Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x00, 0xff, 0x7d]);

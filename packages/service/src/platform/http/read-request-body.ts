@@ -1,11 +1,10 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
 
 /** Why a bounded read stopped, named as body-parser names the same failures. */
 export type RequestBodyErrorType = 'entity.too.large' | 'encoding.unsupported' | 'request.aborted';
 
-/** What a bounded read passes to `next` when it refuses or loses a body. */
+/** What a bounded read reports when it refuses or loses a body. */
 export type RequestBodyError = Error & { type: RequestBodyErrorType; status: number };
 
 function bodyError(type: RequestBodyErrorType, status: number): RequestBodyError {
@@ -18,29 +17,12 @@ const LINGER_MS = 2_000;
 const STALL_BEFORE_CLOSE_MS = 250;
 
 /**
- * Reads the request body as exact bytes into `req.body` (a Buffer) up to `limit` bytes: Express's
- * middleware around `readBodyBounded`.
- */
-export function readRequestBody(limit: number): RequestHandler {
-  return (req, _res, next) => {
-    readBodyBounded(req, limit, (error, body) => {
-      if (error !== undefined) {
-        next(error);
-        return;
-      }
-      req.body = body;
-      next();
-    });
-  };
-}
-
-/**
  * Reads a request body as exact bytes up to `limit` bytes and calls `whenRead` once, with the
- * bytes or with why it stopped. body-parser, on an oversized body, reads (and discards) the whole rest of
- * the request before it answers, however large; this reader reports `entity.too.large` (413) as
- * soon as the body is known to be too large (a declared Content-Length before a byte is read, a
- * chunked body the moment it passes the limit) and then closes the connection after a bounded
- * linger. A compressed body is refused with `encoding.unsupported` (415), a sender that goes away
+ * bytes or with why it stopped. body-parser, on an oversized body, reads (and discards) the whole
+ * rest of the request before it answers, however large; this reader reports `entity.too.large`
+ * (413) as soon as the body is known to be too large (a declared Content-Length before a byte is
+ * read, a chunked body the moment it passes the limit) and then closes the connection after a
+ * bounded linger. A compressed body is refused with `encoding.unsupported` (415), a sender that goes away
  * with `request.aborted` (400). The answer to a 413 should say `Connection: close`.
  */
 export function readBodyBounded(

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * Answers with a JSON body as Express's `res.json` does (same text, `charset=utf-8`), for routes
- * served before Express. No ETag: the routes that use it answer POSTs, which no cache revalidates.
+ * Answers with a JSON body as Express's `res.json` does (same text, `charset=utf-8`) on Node's own
+ * response, for the direct route. No ETag: the webhook answers POSTs, which no cache revalidates.
  */
 export function sendJson(
   res: ServerResponse,
