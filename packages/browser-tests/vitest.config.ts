@@ -8,5 +8,8 @@ export default vitestConfig({
     hookTimeout: 120_000,
     testTimeout: 60_000,
     maxWorkers: 1,
+    // A page renders in tens of milliseconds on a quiet machine and took more than the default
+    // second to show the sign-in form while the gate ran every suite at once on two cores.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
