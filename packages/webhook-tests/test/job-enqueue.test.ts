@@ -11,7 +11,7 @@ import { deliver, useTestApp } from './support/test-app.js';
 // The receiver writes its processing jobs inside its own single-statement ingest, with pg-boss's
 // insert embedded in it. These tests check the result is a job pg-boss itself recognises: the
 // queue's policy applied, found by a worker's fetch, and a NOTIFY on pg-boss's channel that wakes
-// workers, sent after the commit and at most once per 50 ms.
+// workers after the commit.
 const t = useTestApp();
 
 /** Runs `body` while a connection listens on pg-boss's channel, with each notification's time. */
@@ -97,19 +97,19 @@ describe('the processing job stored with each new alert', () => {
     });
   });
 
-  it('wakes them at most once per 50 ms under a stream of deliveries, and after the last one', async () => {
+  // How often (at most once per 50 ms) is QueueWakeup's own unit test, on fake timers: seen from
+  // here, a slow machine spaces the deliveries as widely as the window would.
+  it('wakes them after the last of a stream of deliveries', async () => {
     await withListener(async (notifications) => {
-      const started = performance.now();
-      let lastSentAt = started;
+      let lastSentAt = performance.now();
       for (let i = 0; i < 30; i += 1) {
         lastSentAt = performance.now();
         await deliver(t.app, createAlert(7100 + i)).expect(200);
       }
-      const span = performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(notifications.length).toBeGreaterThan(0);
-      expect(notifications.length).toBeLessThanOrEqual(Math.floor(span / 50) + 2);
-      expect(notifications.at(-1)?.at ?? 0).toBeGreaterThanOrEqual(lastSentAt);
+      await expect
+        .poll(() => notifications.at(-1)?.at ?? 0, { timeout: 2000 })
+        .toBeGreaterThanOrEqual(lastSentAt);
+      expect(notifications.length).toBeLessThanOrEqual(30);
     });
   });
 });
