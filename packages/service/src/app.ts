@@ -28,7 +28,7 @@ import { isTransientDatabaseError } from './platform/database/database-errors.js
 import type { Database } from './platform/database/database-schema.js';
 import type { Logger } from './platform/observability/logger.js';
 import type { Metrics } from './platform/observability/metrics.js';
-import { sendProblem } from './platform/http/problem-details.js';
+import { INTERNAL_ERROR, sendProblem } from './platform/http/problem-details.js';
 import { accessLog, type AccessLogOptions } from './platform/http/access-log.js';
 import { directRoute } from './platform/http/direct-route.js';
 import { helmetHeaders } from './platform/http/security-headers.js';
@@ -164,12 +164,7 @@ export function createApp(deps: AppDeps): Express {
       );
       return;
     }
-    sendProblem(
-      res,
-      500,
-      'Internal error',
-      'the request failed; see the service log for its request id',
-    );
+    sendProblem(res, 500, INTERNAL_ERROR.title, INTERNAL_ERROR.detail);
   };
   app.use(lastResort);
   return app;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import { logRequest, type AccessLogOptions } from './access-log.js';
 import { maskUrl } from './mask-request-url.js';
-import { problemDocument } from './problem-details.js';
+import { INTERNAL_ERROR, problemDocument } from './problem-details.js';
 import type { SecurityHeaders } from './security-headers.js';
 import { sendJson } from './send-json.js';
 
@@ -61,12 +61,7 @@ export function answerUnhandled(req: IncomingMessage, res: ServerResponse, error
   sendJson(
     res,
     500,
-    problemDocument(
-      500,
-      'Internal error',
-      'the request failed; see the service log for its request id',
-      req.url ?? '/',
-    ),
+    problemDocument(500, INTERNAL_ERROR.title, INTERNAL_ERROR.detail, req.url ?? '/'),
     'application/problem+json; charset=utf-8',
   );
 }

@@ -2,6 +2,12 @@ import { problemTypeForStatus } from '@mastercom/contracts';
 import type { Response } from 'express';
 import { maskCardNumbersInText } from '../security/card-masking.js';
 
+/** The answer to an error no route handled: the details stay in the log, under the request id. */
+export const INTERNAL_ERROR = {
+  title: 'Internal error',
+  detail: 'the request failed; see the service log for its request id',
+} as const;
+
 export interface FieldProblem {
   field: string;
   message: string;
