@@ -124,9 +124,6 @@ describe('pnpm bench --quick', () => {
     expect(outcome.outcomeSent + outcome.outcomeFailed + outcome.pendingAtEnd).toBe(
       outcome.persistence.rows,
     );
-    expect(Object.values(outcome.pendingByStatus).reduce((sum, count) => sum + count, 0)).toBe(
-      outcome.pendingAtEnd,
-    );
     expect(outcome.ethocaOutcomesRecorded).toBe(outcome.outcomeSent);
     expect(outcome.transactionsRecorded).toBeGreaterThan(0);
   });

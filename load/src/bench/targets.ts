@@ -141,7 +141,7 @@ export function evaluateTargets(measured: Measured): TargetResult[] {
     const lag = outcome.queueLag;
     const pending =
       outcome.pendingAtEnd > 0
-        ? `; ${outcome.pendingAtEnd} alerts had no final outcome when the drain timeout ended`
+        ? `; ${outcome.pendingAtEnd} alerts had no final outcome when the drain timeout ended and the worker stopped`
         : '';
     if (lag.workerAlertsPerSecond < 0.95 * outcome.targetRate || outcome.pendingAtEnd > 0) {
       return `the worker (at the service's default WORKER_CONCURRENCY): it finished ${lag.workerAlertsPerSecond.toFixed(0)} alerts/s while ${outcome.targetRate}/s arrived, so the queue grew to ${lag.maxBacklog} alerts (oldest ${(lag.maxOldestPendingMs / 1000).toFixed(1)} s) and took ${lag.drainSeconds.toFixed(1)} s to drain${pending}; ${cpuDiagnosis(outcome.cpu, machineCores, load)}`;

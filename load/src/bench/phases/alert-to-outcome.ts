@@ -158,6 +158,10 @@ export async function measureAlertToOutcome(
     const phaseCpu = await cpu.stop();
     clearInterval(sampler);
     sampler = undefined;
+    // The counts below come from one frozen state: a worker still deciding and sending after a
+    // drain that timed out moved alerts to OUTCOME_SENT between two reads, so one alert could be
+    // counted both pending and sent. It stops gracefully: what it had in hand it finishes.
+    await worker.stop();
     const persistence = await persistenceOf(databaseUrl, traffic);
 
     // Receipt to OUTCOME_SENT, and its two halves: receipt to decision (OUTCOME_PENDING, the
@@ -207,7 +211,7 @@ export async function measureAlertToOutcome(
       transactionsRecorded: transactions.length,
       outcomeSent,
       outcomeFailed: byStatus.OUTCOME_FAILED ?? 0,
-      pendingAtEnd: last.pending,
+      pendingAtEnd: Object.values(pendingByStatus).reduce((sum, count) => sum + count, 0),
       pendingByStatus,
       latencyMs: {
         p50: row?.p50 ?? 0,
