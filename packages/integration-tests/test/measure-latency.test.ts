@@ -52,7 +52,15 @@ describe(`${String(RATE_PER_SECOND)} alerts/s for ${String(DURATION_SECONDS)} s`
       const batch = steered.slice(index * ALERTS_PER_DELIVERY, (index + 1) * ALERTS_PER_DELIVERY);
       deliveries.push(client.deliver(batch.map((item) => item.alert)));
     }
-    await Promise.all(deliveries);
+    // A refused delivery fails the test; the service's own errors say why (the 503's body cannot).
+    await Promise.all(deliveries).catch((error: unknown) => {
+      const errors = service.output
+        .map((line) => line.text)
+        .filter((text) => text.includes('"level":"error"'));
+      throw new Error(`${String(error)}\nthe service's errors:\n${errors.join('\n')}`, {
+        cause: error,
+      });
+    });
     const offeredSeconds = (performance.now() - started) / 1000;
 
     await h.waitForStatus(ids, 'OUTCOME_SENT', {
