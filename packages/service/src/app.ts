@@ -193,7 +193,6 @@ function webhookRoute(deps: AppDeps, stats: WebhookStats) {
     maxInFlight: deps.webhook.maxInFlight,
     metrics: deps.metrics,
     stats,
-    logger: deps.logger,
   });
 }
 

@@ -20,7 +20,6 @@ import { isTransientDatabaseError } from '../platform/database/database-errors.j
 import { answerUnhandled, type DirectRoute } from '../platform/http/direct-route.js';
 import { readBodyBounded, type RequestBodyError } from '../platform/http/read-request-body.js';
 import { sendJson } from '../platform/http/send-json.js';
-import type { Logger } from '../platform/observability/logger.js';
 import type { Metrics } from '../platform/observability/metrics.js';
 import type { AlertToStore, IngestResult } from './alert-ingest.js';
 import { normalizeAlert } from './alert-normalizer.js';
@@ -56,14 +55,13 @@ export interface WebhookDeps {
   maxInFlight: number;
   metrics: Metrics;
   stats: WebhookStats;
-  logger: Logger;
 }
 
 /**
  * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver, the app's first route on Node's own
- * request and response (see platform/http/direct-route.ts). Order of checks: method (405), media type (415), size while
- * reading (413), authentication on the exact bytes (401), JSON and delivery shape (400), then
- * per-alert validation. Valid alerts are stored and enqueued in one transaction and acknowledged
+ * request and response (see platform/http/direct-route.ts). Order of checks: method (405), media
+ * type (415), size while reading (413), authentication on the exact bytes (401), JSON and
+ * delivery shape (400), then per-alert validation. Valid alerts are stored and enqueued in one transaction and acknowledged
  * only after it commits; if the database cannot be reached, nothing is acknowledged.
  */
 export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
