@@ -1,5 +1,5 @@
 import { DOCUMENT_MAX_BYTES } from '@mastercom/contracts';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { ApiToken } from './access/api-tokens.js';
 import { createAccess } from './access/require-role.js';
 import helmet from 'helmet';
@@ -24,11 +24,11 @@ import { PostgresDocumentStorage, type DocumentStorage } from './mastercom/docum
 import type { MastercomClient } from './mastercom/mastercom-client.js';
 import { transactionsRouter } from './processing/transactions-route.js';
 import { GroupCommitter } from './platform/database/group-commit.js';
-import { isTransientDatabaseError } from './platform/database/database-errors.js';
 import type { Database } from './platform/database/database-schema.js';
 import type { Logger } from './platform/observability/logger.js';
 import type { Metrics } from './platform/observability/metrics.js';
-import { INTERNAL_ERROR, sendProblem } from './platform/http/problem-details.js';
+import { sendProblem } from './platform/http/problem-details.js';
+import { lastResort } from './platform/http/last-resort.js';
 import { accessLog, type AccessLogOptions } from './platform/http/access-log.js';
 import { directRoute } from './platform/http/direct-route.js';
 import { helmetHeaders } from './platform/http/security-headers.js';
@@ -87,7 +87,8 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     accessLog: ACCESS_LOG,
   });
-  // `route.all`, not `app.all`: one layer for every other method (405), not one per method.
+  // POST names the route's method for the route table; `route.all`, not `app.all`, gives every
+  // other method (405) one layer rather than one per method.
   app.route(webhook.path).post(webhook.handle).all(webhook.handle);
   // Liveness first and outside logging: probes every few seconds would drown the log.
   app.use(pingRouter());
@@ -130,42 +131,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((_req, res) => {
     sendProblem(res, 404, 'Not found', 'no such route');
   });
-  const lastResort: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    // Body parsers report a client's mistake (too large, aborted, a bad encoding) as an exposable
-    // 4xx. Their messages may quote what was sent (an encoding name, bytes of the body), so the
-    // answer says what kind of mistake it was in words of our own.
-    const clientError = error as { status?: unknown; expose?: unknown; type?: unknown };
-    if (
-      typeof clientError.status === 'number' &&
-      clientError.status >= 400 &&
-      clientError.status < 500 &&
-      clientError.expose === true
-    ) {
-      sendProblem(
-        res,
-        clientError.status,
-        clientError.status === 413 ? 'Payload too large' : 'Bad request',
-        bodyErrorDetail(clientError.type),
-      );
-      return;
-    }
-    req.log.error({ err: error }, 'unhandled error');
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (isTransientDatabaseError(error)) {
-      res.set('Retry-After', '5');
-      sendProblem(
-        res,
-        503,
-        'Service unavailable',
-        'the database is unavailable; try again shortly',
-      );
-      return;
-    }
-    sendProblem(res, 500, INTERNAL_ERROR.title, INTERNAL_ERROR.detail);
-  };
   app.use(lastResort);
   return app;
 }
@@ -194,22 +159,4 @@ function webhookRoute(deps: AppDeps, stats: WebhookStats) {
     metrics: deps.metrics,
     stats,
   });
-}
-
-/** What a body-parser error type means, without the parser's message. */
-function bodyErrorDetail(type: unknown): string {
-  switch (type) {
-    case 'entity.too.large':
-      return 'body: larger than this route accepts';
-    case 'encoding.unsupported':
-      return 'content-encoding: not supported; send gzip, deflate, br or identity';
-    case 'charset.unsupported':
-      return 'content-type: charset not supported; send UTF-8';
-    case 'request.aborted':
-      return 'body: the request was aborted while it was read';
-    case 'request.size.invalid':
-      return 'body: shorter or longer than its Content-Length';
-    default:
-      return 'body: could not be read';
-  }
 }

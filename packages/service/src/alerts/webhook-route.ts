@@ -17,7 +17,7 @@ import typeis from 'type-is';
 import * as z from 'zod';
 import { JsonSyntaxError, parseJsonMaskingCards } from '../platform/security/card-masking.js';
 import { isTransientDatabaseError } from '../platform/database/database-errors.js';
-import { answerUnhandled, type DirectRoute } from '../platform/http/direct-route.js';
+import type { DirectRoute } from '../platform/http/direct-route.js';
 import { readBodyBounded, type RequestBodyError } from '../platform/http/read-request-body.js';
 import { sendJson } from '../platform/http/send-json.js';
 import type { Metrics } from '../platform/observability/metrics.js';
@@ -61,8 +61,9 @@ export interface WebhookDeps {
  * `POST /api/v6/webhooks/ethoca`, the Ethoca Push receiver, the app's first route on Node's own
  * request and response (see platform/http/direct-route.ts). Order of checks: method (405), media
  * type (415), size while reading (413), authentication on the exact bytes (401), JSON and
- * delivery shape (400), then per-alert validation. Valid alerts are stored and enqueued in one transaction and acknowledged
- * only after it commits; if the database cannot be reached, nothing is acknowledged.
+ * delivery shape (400), then per-alert validation. Valid alerts are stored and enqueued in one
+ * transaction and acknowledged only after it commits; if the database cannot be reached, nothing
+ * is acknowledged. An error it cannot answer goes to the app's last-resort handler.
  */
 export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
   const fail = (
@@ -173,7 +174,7 @@ export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
     if (rejected > 0 || duplicates > 0) req.log.info(counts, 'delivery acknowledged');
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle: DirectRoute['handle'] = (req, res, next) => {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       fail(res, 405, 'METHOD_NOT_ALLOWED', 'method: the webhook accepts POST only');
@@ -223,9 +224,7 @@ export function ethocaWebhookRoute(deps: WebhookDeps): DirectRoute {
         );
         return;
       }
-      receive(req, res, raw).catch((unexpected: unknown) => {
-        answerUnhandled(req, res, unexpected);
-      });
+      receive(req, res, raw).catch(next);
     });
   };
 
@@ -264,9 +263,9 @@ export type ParsedDelivery =
 
 /**
  * The route's whole parse path after authentication: strict UTF-8 JSON with every card number
- * masked (a full `cardNumber` keeps its BIN and last 4, which is all that is stored), depth, delivery shape,
- * alert count, per-alert validation and normalisation. Pure and synchronous, so the hostile-input
- * campaign can run it tens of thousands of times without HTTP in between.
+ * masked (a full `cardNumber` keeps its BIN and last 4, which is all that is stored), depth,
+ * delivery shape, alert count, per-alert validation and normalisation. Pure and synchronous, so
+ * the hostile-input campaign can run it tens of thousands of times without HTTP in between.
  */
 export function parseDelivery(raw: Buffer, maxAlertsPerDelivery: number): ParsedDelivery {
   const body = parseJson(raw);

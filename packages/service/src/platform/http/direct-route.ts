@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import { logRequest, type AccessLogOptions } from './access-log.js';
 import { maskUrl } from './mask-request-url.js';
-import { INTERNAL_ERROR, problemDocument } from './problem-details.js';
 import type { SecurityHeaders } from './security-headers.js';
-import { sendJson } from './send-json.js';
 
-/** A route that answers every method on `path` itself, on Node's own request and response. */
+/**
+ * A route that answers every method on `path` itself, on Node's own request and response. An
+ * error it cannot answer goes to `next`, Express's, and so to the app's last-resort handler, as a
+ * throw does: Express 5 passes a route's synchronous throw to the error handlers too
+ * (https://expressjs.com/en/guide/error-handling.html, "Catching Errors").
+ */
 export interface DirectRoute {
   path: string;
-  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  handle: (req: IncomingMessage, res: ServerResponse, next: (error: unknown) => void) => void;
 }
 
 export interface DirectRouteOptions {
@@ -31,7 +34,7 @@ export function directRoute(route: DirectRoute, options: DirectRouteOptions): Di
   const accessLog = options.accessLog ?? {};
   return {
     path: route.path,
-    handle: (req, res) => {
+    handle: (req, res, next) => {
       const url = req.url ?? '/';
       // Only a query can hold a card number here: the path is the route's own.
       const shown = url.includes('?') ? maskUrl(url) : url;
@@ -39,29 +42,7 @@ export function directRoute(route: DirectRoute, options: DirectRouteOptions): Di
       for (const name of options.headers.remove) res.removeHeader(name);
       for (const [name, value] of options.headers.set) res.setHeader(name, value);
       logRequest(options.logger, accessLog, req, res, shown);
-      try {
-        route.handle(req, res);
-      } catch (error) {
-        answerUnhandled(req, res, error);
-      }
+      route.handle(req, res, next);
     },
   };
-}
-
-/**
- * What the app's last-resort handler does for an error no route handled: log it with the request,
- * then a 500 problem, or cut the connection when the answer had already begun.
- */
-export function answerUnhandled(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-  req.log.error({ err: error }, 'unhandled error');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendJson(
-    res,
-    500,
-    problemDocument(500, INTERNAL_ERROR.title, INTERNAL_ERROR.detail, req.url ?? '/'),
-    'application/problem+json; charset=utf-8',
-  );
 }

@@ -2,12 +2,6 @@ import { problemTypeForStatus } from '@mastercom/contracts';
 import type { Response } from 'express';
 import { maskCardNumbersInText } from '../security/card-masking.js';
 
-/** The answer to an error no route handled: the details stay in the log, under the request id. */
-export const INTERNAL_ERROR = {
-  title: 'Internal error',
-  detail: 'the request failed; see the service log for its request id',
-} as const;
-
 export interface FieldProblem {
   field: string;
   message: string;
@@ -28,32 +22,21 @@ export function sendProblem(
   res
     .status(status)
     .type('application/problem+json')
-    .json(problemDocument(status, title, detail, res.req.originalUrl, errors));
-}
-
-/** The problem details document itself, for answers sent without Express. */
-export function problemDocument(
-  status: number,
-  title: string,
-  detail: string,
-  instance: string,
-  errors?: FieldProblem[],
-): Record<string, unknown> {
-  return {
-    type: problemTypeForStatus(status),
-    title,
-    status,
-    // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
-    // it leaves the service.
-    detail: maskCardNumbersInText(detail),
-    instance: maskCardNumbersInText(instance),
-    ...(errors && errors.length > 0
-      ? {
-          errors: errors.map((error) => ({
-            field: maskCardNumbersInText(error.field),
-            message: maskCardNumbersInText(error.message),
-          })),
-        }
-      : {}),
-  };
+    .json({
+      type: problemTypeForStatus(status),
+      title,
+      status,
+      // A detail may carry what a caller or Mastercom sent (an id, a reason); no card number in
+      // it leaves the service.
+      detail: maskCardNumbersInText(detail),
+      instance: maskCardNumbersInText(res.req.originalUrl),
+      ...(errors && errors.length > 0
+        ? {
+            errors: errors.map((error) => ({
+              field: maskCardNumbersInText(error.field),
+              message: maskCardNumbersInText(error.message),
+            })),
+          }
+        : {}),
+    });
 }

@@ -22,8 +22,8 @@ const STALL_BEFORE_CLOSE_MS = 250;
  * rest of the request before it answers, however large; this reader reports `entity.too.large`
  * (413) as soon as the body is known to be too large (a declared Content-Length before a byte is
  * read, a chunked body the moment it passes the limit) and then closes the connection after a
- * bounded linger. A compressed body is refused with `encoding.unsupported` (415), a sender that goes away
- * with `request.aborted` (400). The answer to a 413 should say `Connection: close`.
+ * bounded linger. A compressed body is refused with `encoding.unsupported` (415), a sender that
+ * goes away with `request.aborted` (400). The answer to a 413 should say `Connection: close`.
  */
 export function readBodyBounded(
   req: IncomingMessage,
