@@ -3,7 +3,7 @@ import type { AlertTraffic } from './alert-traffic.js';
 import type { CpuShare, HttpRun, Persistence } from './bench-report.js';
 import type { LoadRun } from './load-run.js';
 import { summarise } from './percentiles.js';
-import { CpuMeter, postgresPids, PressureMeter } from './process-stats.js';
+import { CpuMeter, cpuSeconds, postgresCpuSeconds, PressureMeter } from './process-stats.js';
 
 /** The figures of one autocannon run in the report's shape. */
 export function httpRunFrom(run: LoadRun, connections: number): HttpRun {
@@ -61,14 +61,14 @@ export async function persistenceOf(
 export class PhaseCpu {
   private readonly service: CpuMeter[];
   private readonly postgres: CpuMeter;
-  private readonly generator = new CpuMeter(() => Promise.resolve([process.pid]));
+  private readonly generator = new CpuMeter(() => cpuSeconds([process.pid]));
   private readonly cpuStall = new PressureMeter('cpu');
   private readonly ioStall = new PressureMeter('io');
 
   /** `servicePids`: every process of the service in this phase (none for the database ceiling). */
   constructor(servicePids: readonly number[], postgresPort: number) {
-    this.service = servicePids.map((pid) => new CpuMeter(() => Promise.resolve([pid])));
-    this.postgres = new CpuMeter(() => postgresPids(postgresPort));
+    this.service = servicePids.map((pid) => new CpuMeter(() => cpuSeconds([pid])));
+    this.postgres = new CpuMeter(() => postgresCpuSeconds(postgresPort));
   }
 
   async start(): Promise<void> {

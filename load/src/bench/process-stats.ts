@@ -24,6 +24,8 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
 interface StatFields {
   readonly ppid: number;
   readonly cpuSeconds: number;
+  /** CPU of the children it has reaped (cutime + cstime): what they used before they exited. */
+  readonly reapedChildrenCpuSeconds: number;
 }
 
 async function stat(pid: number): Promise<StatFields | undefined> {
@@ -31,8 +33,14 @@ async function stat(pid: number): Promise<StatFields | undefined> {
     const text = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces; fields are counted after it.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // proc(5): utime, stime, cutime, cstime are fields 14-17, so 11-14 after the command name.
     const ticks = Number(fields[11]) + Number(fields[12]);
-    return { ppid: Number(fields[1]), cpuSeconds: ticks / TICKS_PER_SECOND };
+    const reapedTicks = Number(fields[13]) + Number(fields[14]);
+    return {
+      ppid: Number(fields[1]),
+      cpuSeconds: ticks / TICKS_PER_SECOND,
+      reapedChildrenCpuSeconds: reapedTicks / TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }
@@ -49,30 +57,44 @@ async function allPids(): Promise<number[]> {
 }
 
 /**
- * The PostgreSQL postmaster listening on `port` and its children (backends, writer, WAL writer):
- * the processes whose CPU is the database's share of the machine.
+ * CPU used so far by a process and its children, including children that have already exited:
+ * a child's time moves into its parent's cutime/cstime when the parent reaps it (proc(5)), so
+ * nothing is lost when a child exits between two readings. Summing the live children alone would
+ * drop a child that exits during a measurement, together with all it had used before.
  */
-export async function postgresPids(port: number): Promise<number[]> {
-  const pids = await allPids();
-  let postmaster: number | undefined;
-  for (const pid of pids) {
+export async function cpuSecondsWithChildren(parent: number): Promise<number> {
+  const own = await stat(parent);
+  if (own === undefined) return 0;
+  let total = own.cpuSeconds + own.reapedChildrenCpuSeconds;
+  for (const pid of await allPids()) {
+    const child = await stat(pid);
+    if (child?.ppid === parent) total += child.cpuSeconds;
+  }
+  return total;
+}
+
+/**
+ * CPU used so far by the PostgreSQL server listening on `port`: its postmaster and every process
+ * it forked (backends, writer, WAL writer), the database's share of the machine.
+ */
+export async function postgresCpuSeconds(port: number): Promise<number> {
+  const postmaster = await postmasterPid(port);
+  return postmaster === undefined ? 0 : cpuSecondsWithChildren(postmaster);
+}
+
+async function postmasterPid(port: number): Promise<number | undefined> {
+  for (const pid of await allPids()) {
     try {
       const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
       const portIndex = args.indexOf('-p');
       if (args[0]?.endsWith('postgres') && portIndex > 0 && args[portIndex + 1] === String(port)) {
-        postmaster = pid;
-        break;
+        return pid;
       }
     } catch {
       continue;
     }
   }
-  if (postmaster === undefined) return [];
-  const children: number[] = [];
-  for (const pid of pids) {
-    if ((await stat(pid))?.ppid === postmaster) children.push(pid);
-  }
-  return [postmaster, ...children];
+  return undefined;
 }
 
 /** CPU used by a group of processes over an interval, in cores (1.0 = one core fully busy). */
@@ -80,15 +102,16 @@ export class CpuMeter {
   private startCpu = 0;
   private startWall = 0;
 
-  constructor(private readonly pids: () => Promise<readonly number[]>) {}
+  /** `cpuSecondsSoFar`: the group's CPU time since it started, read at both ends. */
+  constructor(private readonly cpuSecondsSoFar: () => Promise<number>) {}
 
   async start(): Promise<void> {
-    this.startCpu = await cpuSeconds(await this.pids());
+    this.startCpu = await this.cpuSecondsSoFar();
     this.startWall = performance.now();
   }
 
   async stop(): Promise<number> {
-    const used = (await cpuSeconds(await this.pids())) - this.startCpu;
+    const used = (await this.cpuSecondsSoFar()) - this.startCpu;
     const wall = (performance.now() - this.startWall) / 1000;
     return wall > 0 ? Math.max(0, used / wall) : 0;
   }
