@@ -144,10 +144,16 @@ function webhookRoute(deps: AppDeps, stats: WebhookStats) {
     logger: deps.logger,
   });
   // Four commits may run at once so a slow one does not stall the next group. Each delivery is
-  // still acknowledged only after the commit that holds its alerts.
+  // still acknowledged only after the commit that holds its alerts. While deliveries arrive less
+  // than 3 ms apart a group waits up to 3 ms, or until it holds 16 alerts, for more to join it:
+  // the bench's groups grew from 2.7 to about 8.5 alerts per commit, which cut PostgreSQL's CPU per
+  // alert by about half and the service's by a fifth (decision 0004). A delivery after a quiet
+  // spell is committed at once.
   const committer = new GroupCommitter((alerts: AlertToStore[]) => ingestAlerts(alerts), {
     maxItems: 500,
     maxInFlight: 4,
+    gatherMs: 3,
+    gatherItems: 16,
   });
   return ethocaWebhookRoute({
     ingest: (alerts) => committer.submit(alerts),

@@ -1,34 +1,98 @@
 /**
  * Group commit: work submitted while a commit is running waits and is committed together in the
- * next one, so under load one transaction (one WAL flush) serves many concurrent requests while a
- * lone request is committed at once, without an artificial delay. Each caller's promise settles
- * only after the commit that holds its items, which is what lets the webhook acknowledge an alert
- * only once it is durable.
+ * next one, so under load one transaction (one WAL flush) serves many concurrent requests. Each
+ * caller's promise settles only after the commit that holds its items, which is what lets the
+ * webhook acknowledge an alert only once it is durable.
+ *
+ * Under a steady stream a free commit slot alone makes small groups: what arrived during one
+ * round trip. So while submissions keep arriving less than `gatherMs` apart, a group also waits
+ * up to `gatherMs` (or until it holds `gatherItems`) for more to join it. A submission after a
+ * quiet spell is committed at once: a lone request never waits. This is PostgreSQL's own
+ * `commit_delay`, which only delays when `commit_siblings` other transactions are active
+ * (https://www.postgresql.org/docs/current/runtime-config-wal.html#GUC-COMMIT-DELAY), here
+ * judged by how recently the previous submission arrived.
  */
 interface Submission<Item, Result> {
   items: Item[];
+  /** When it is committed if a slot is free: on arrival, or once it has gathered others. */
+  dueAt: number;
   resolve: (results: Result[]) => void;
   reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** The most items in one commit (a single larger submission still goes alone). */
+  maxItems: number;
+  /** Commits that may run at once. */
+  maxInFlight: number;
+  /** How long a group may wait for more while submissions keep coming; 0 never waits. */
+  gatherMs?: number;
+  /** A waiting group this large is committed without waiting longer. */
+  gatherItems?: number;
+  /** The clock, in ms; tests pass a fake one. */
+  now?: () => number;
 }
 
 export class GroupCommitter<Item, Result> {
   #waiting: Submission<Item, Result>[] = [];
   #waitingItems = 0;
   #inFlight = 0;
+  #lastArrival = Number.NEGATIVE_INFINITY;
+  #gatherTimer: NodeJS.Timeout | undefined;
+  readonly #gatherMs: number;
+  readonly #gatherItems: number;
+  readonly #now: () => number;
 
   constructor(
     /** Commits the items of several callers in one transaction; returns one result per item, in order. */
     private readonly commit: (items: Item[]) => Promise<Result[]>,
-    private readonly options: { maxItems: number; maxInFlight: number },
-  ) {}
+    private readonly options: GroupCommitOptions,
+  ) {
+    this.#gatherMs = options.gatherMs ?? 0;
+    this.#gatherItems = options.gatherItems ?? options.maxItems;
+    this.#now = options.now ?? (() => performance.now());
+  }
 
   submit(items: Item[]): Promise<Result[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ items, resolve, reject });
+      const now = this.#now();
+      const afterQuietSpell = now - this.#lastArrival >= this.#gatherMs;
+      this.#lastArrival = now;
+      const dueAt = afterQuietSpell ? now : now + this.#gatherMs;
+      this.#waiting.push({ items, dueAt, resolve, reject });
       this.#waitingItems += items.length;
-      this.#drain();
+      this.#dispatch(false);
     });
+  }
+
+  /** Items waiting for a commit; exposed for metrics. */
+  get backlog(): number {
+    return this.#waitingItems;
+  }
+
+  /**
+   * Starts the commits that are due and, if a group is left gathering, a timer for when it is.
+   * `timeUp` is the timer's own call: Node's millisecond timers may fire a fraction early.
+   */
+  #dispatch(timeUp: boolean): void {
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = undefined;
+    const oldest = this.#waiting[0];
+    if (oldest === undefined) return;
+    if (timeUp || oldest.dueAt <= this.#now() || this.#waitingItems >= this.#gatherItems) {
+      this.#drain();
+    }
+    const left = this.#waiting[0];
+    // With every slot busy, the next commit to finish dispatches again.
+    if (left !== undefined && this.#inFlight < this.options.maxInFlight) {
+      this.#gatherTimer = setTimeout(
+        () => {
+          this.#dispatch(true);
+        },
+        Math.max(0, left.dueAt - this.#now()),
+      );
+    }
   }
 
   #drain(): void {
@@ -51,7 +115,7 @@ export class GroupCommitter<Item, Result> {
       this.#inFlight += 1;
       void this.#run(group).finally(() => {
         this.#inFlight -= 1;
-        this.#drain();
+        this.#dispatch(false);
       });
     }
   }
@@ -80,10 +144,5 @@ export class GroupCommitter<Item, Result> {
         }),
       );
     }
-  }
-
-  /** Items waiting for a commit slot; exposed for metrics. */
-  get backlog(): number {
-    return this.#waitingItems;
   }
 }
