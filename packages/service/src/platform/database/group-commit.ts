@@ -73,21 +73,28 @@ export class GroupCommitter<Item, Result> {
 
   /**
    * Starts the commits that are due and, if a group is left gathering, a timer for when it is.
-   * `timeUp` is the timer's own call: Node's millisecond timers may fire a fraction early.
+   * `timeUp` is the timer's own call: Node's millisecond timers may fire a fraction early. The
+   * timer is for the oldest waiting submission, so a submission that joins a gathering group
+   * leaves it as it is; only a drain, which changes the oldest, sets it again.
    */
   #dispatch(timeUp: boolean): void {
-    clearTimeout(this.#gatherTimer);
-    this.#gatherTimer = undefined;
     const oldest = this.#waiting[0];
     if (oldest === undefined) return;
     if (timeUp || oldest.dueAt <= this.#now() || this.#waitingItems >= this.#gatherItems) {
+      clearTimeout(this.#gatherTimer);
+      this.#gatherTimer = undefined;
       this.#drain();
     }
     const left = this.#waiting[0];
     // With every slot busy, the next commit to finish dispatches again.
-    if (left !== undefined && this.#inFlight < this.options.maxInFlight) {
+    if (
+      left !== undefined &&
+      this.#gatherTimer === undefined &&
+      this.#inFlight < this.options.maxInFlight
+    ) {
       this.#gatherTimer = setTimeout(
         () => {
+          this.#gatherTimer = undefined;
           this.#dispatch(true);
         },
         Math.max(0, left.dueAt - this.#now()),
