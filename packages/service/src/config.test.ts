@@ -152,6 +152,20 @@ describe('loadConfig', () => {
     expect(problemsOf({ REQUEST_TIMEOUT_MS: '45000' })[0]).toMatch(/^REQUEST_TIMEOUT_MS/);
   });
 
+  it('refuses an outcome lease shorter than twice the Outcome API timeout', () => {
+    expect(problemsOf({ ETHOCA_TIMEOUT_MS: '2000', OUTCOME_LEASE_MS: '3999' })[0]).toMatch(
+      /^OUTCOME_LEASE_MS: must be at least twice ETHOCA_TIMEOUT_MS \(4000\)/,
+    );
+    expect(
+      problemsOf({
+        DATABASE_URL: 'postgres://dev@127.0.0.1/mastercom',
+        ETHOCA_TIMEOUT_MS: '2000',
+        OUTCOME_LEASE_MS: '4000',
+      }),
+    ).toEqual([]);
+    expect(problemsOf({ ETHOCA_TIMEOUT_MS: '60000' })[0]).toMatch(/^OUTCOME_LEASE_MS/);
+  });
+
   describe('least privilege outside development', () => {
     it('accepts role:token entries of 32 characters or more and a 32-byte key', () => {
       expect(problemsOf(PRODUCTION_WEB)).toEqual([]);

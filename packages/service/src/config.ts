@@ -246,7 +246,7 @@ export const environmentSchema = z
       'Outcome API calls in flight while a backlog of full batches drains.',
     ),
     OUTCOME_LEASE_MS: integer(60_000, 1000, 3_600_000).describe(
-      'How long in milliseconds an unanswered call holds its outcomes; after a crash they are sent again once it runs out.',
+      'How long in milliseconds an unanswered call holds its outcomes; after a crash they are sent again once it runs out. At least twice `ETHOCA_TIMEOUT_MS`.',
     ),
     OUTCOME_BACKOFF_BASE_MS: integer(1000, 10, 600_000).describe(
       'First retry delay of an outcome in milliseconds, doubled per attempt with full jitter and never sooner than `Retry-After`.',
@@ -357,6 +357,15 @@ export const environmentSchema = z
         code: 'custom',
         path: ['MASTERCARD_SIGNING_KEY_P12_PASSWORD'],
         message: 'a PKCS#12 signing key needs its password',
+      });
+    }
+    // The lease runs from the claim's commit; a call may be answered until its timeout, and then
+    // its outcomes are settled. A lease that ends first lets the next claim send them again.
+    if (env.OUTCOME_LEASE_MS < 2 * env.ETHOCA_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OUTCOME_LEASE_MS'],
+        message: `must be at least twice ETHOCA_TIMEOUT_MS (${String(2 * env.ETHOCA_TIMEOUT_MS)}), or a slow call's outcomes are claimed and sent again before it is answered`,
       });
     }
     if (env.DATABASE_URL === undefined) {

@@ -12,6 +12,8 @@ import {
 import type { OutcomeSender, SendResult } from './outcome-sender.js';
 import { retryDelayMs } from './retry-backoff.js';
 
+const ALREADY_HELD = 'Ethoca already held this outcome';
+
 export interface OutcomeDispatcherOptions {
   /** At most 25 outcomes per Outcome API call. */
   batchSize: number;
@@ -131,6 +133,12 @@ export class OutcomeDispatcher {
     const now = this.deps.now?.() ?? Date.now();
     this.deps.metrics.histogram('outcomes.call_latency', performance.now() - started);
     this.deps.metrics.increment('outcomes.calls', 1, [`result:${result.kind}`]);
+    if (result.kind === 'retry') {
+      this.deps.logger.warn(
+        { outcomes: batch.length, reason: result.reason },
+        'Outcome API call not answered; its outcomes will be sent again',
+      );
+    }
 
     const sent: { alertId: string; reason: string }[] = [];
     for (const claimed of batch) {
@@ -148,16 +156,18 @@ export class OutcomeDispatcher {
       } else if (answer.status === 'SUCCESS' || answer.alreadyRecorded) {
         sent.push({
           alertId: claimed.alertId,
-          reason:
-            answer.status === 'SUCCESS'
-              ? 'Ethoca accepted the outcome'
-              : 'Ethoca already held this outcome',
+          reason: answer.status === 'SUCCESS' ? 'Ethoca accepted the outcome' : ALREADY_HELD,
         });
       } else if (answer.recoverable) {
         await this.#retry(claimed, answer.description, now);
       } else {
         await this.#fail(claimed, 'FAILED', answer.description);
       }
+    }
+    const resent = sent.filter((entry) => entry.reason === ALREADY_HELD).length;
+    if (resent > 0) {
+      // Expected after a crash or a lost answer; routine ones mean calls outlive their lease.
+      this.deps.logger.warn({ outcomes: resent }, 'Ethoca already held outcomes sent again');
     }
     const settled = await markSent(this.deps.db, sent);
     if (settled.size > 0) this.deps.metrics.increment('outcomes.sent', settled.size);

@@ -46,6 +46,14 @@ async function makeDue(alertIds: readonly string[]): Promise<void> {
   ]);
 }
 
+/** The service's warning lines logged since line `from`, parsed. */
+function warnings(from: number): Record<string, unknown>[] {
+  return t.logLines
+    .slice(from)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => entry.level === 'warn');
+}
+
 async function expectSentOnce(alertId: string): Promise<void> {
   expect((await alertState(t, alertId))?.status).toBe('OUTCOME_SENT');
   expect((await outcomeRow(t, alertId))?.state).toBe('SENT');
@@ -175,8 +183,17 @@ describe('OutcomeDispatcher with the Ethoca Outcome API client', () => {
     const ids = await pendingOutcomes(2);
     const dispatcher = processing.dispatcher();
     ethoca.faults.failNext(1, fault);
+    const logFrom = t.logLines.length;
 
     expect(await dispatcher.flush()).toBe(2);
+    // The on-call person sees the unanswered call, once for the call, with its reason.
+    expect(warnings(logFrom)).toEqual([
+      expect.objectContaining({
+        msg: 'Outcome API call not answered; its outcomes will be sent again',
+        outcomes: 2,
+        reason: expect.stringMatching(error) as string,
+      }),
+    ]);
     for (const id of ids) {
       expect(await outcomeRow(t, id)).toMatchObject({ state: 'PENDING', attempts: 1 });
       expect((await outcomeRow(t, id))?.last_error).toMatch(error);
@@ -227,8 +244,12 @@ describe('OutcomeDispatcher with the Ethoca Outcome API client', () => {
     // Ethoca already holds this outcome: an earlier call delivered it and its answer was lost.
     const stored = (await outcomeRow(t, id!))?.outcome as AlertOutcome;
     expect(await processing.client.send([stored])).toMatchObject({ kind: 'answered' });
+    const logFrom = t.logLines.length;
 
     await processing.dispatcher().flush();
+    expect(warnings(logFrom)).toEqual([
+      expect.objectContaining({ msg: 'Ethoca already held outcomes sent again', outcomes: 1 }),
+    ]);
 
     await expectSentOnce(id!);
     expect(ethoca.outcomes.get(id!)).toMatchObject({ outcome: stored, attempts: 2 });
