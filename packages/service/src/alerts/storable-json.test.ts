@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exceedsDepth, findUnstorableText } from './storable-json.js';
 
@@ -6,6 +7,19 @@ describe('exceedsDepth', () => {
     expect(exceedsDepth({ a: [{ b: 1 }] }, 3)).toBe(false);
     expect(exceedsDepth({ a: [{ b: {} }] }, 3)).toBe(true);
     expect(exceedsDepth('text', 0)).toBe(false);
+  });
+
+  it('agrees with a recursive count of levels on any JSON value (property)', () => {
+    // Levels of objects and arrays: a leaf has none, `{}` one, `[{}]` two.
+    const levels = (value: unknown): number =>
+      typeof value === 'object' && value !== null
+        ? 1 + Math.max(0, ...Object.values(value).map(levels))
+        : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.nat(9), (value, limit) => {
+        expect(exceedsDepth(value, limit)).toBe(levels(value) > limit);
+      }),
+    );
   });
 
   it('handles nesting far deeper than the call stack allows', () => {

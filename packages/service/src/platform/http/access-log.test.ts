@@ -4,6 +4,7 @@ import express from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../observability/logger.js';
 import { accessLog } from './access-log.js';
 
 /** An app behind the access log, and the JSON lines its logger wrote. */
@@ -67,6 +68,29 @@ describe('accessLog', () => {
       { level: 50, msg: 'handler failed', id: 'req-3', url: '/broken', status: undefined },
       { level: 50, msg: 'request completed', id: 'req-3', url: '/broken', status: 500 },
     ]);
+  });
+
+  it("keeps the logger's redaction on a handler's lines; its own line has nothing to redact", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger(
+      { level: 'info', service: 'test', version: 'test' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const app = express();
+    app.use(accessLog(logger));
+    app.get('/logs', (req, res) => {
+      req.log.info({ payload: { cardNumber: '545454******5454' } }, 'handler line');
+      res.status(204).end();
+    });
+    await request(app).get('/logs').set('x-request-id', 'req-4');
+    expect(lines.map((line) => [line.msg, line.payload])).toEqual([
+      ['handler line', { cardNumber: '[redacted]' }],
+      ['request completed', undefined],
+    ]);
+    expect(lines[1]).toMatchObject({
+      req: { id: 'req-4', url: '/logs' },
+      res: { statusCode: 204 },
+    });
   });
 
   it('says when the caller went away before the answer', async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
-import { logRequest, type AccessLogOptions } from './access-log.js';
+import { requestLogging, type AccessLogOptions } from './access-log.js';
 import { maskUrl } from './mask-request-url.js';
 import type { SecurityHeaders } from './security-headers.js';
 
@@ -31,7 +31,7 @@ export interface DirectRouteOptions {
  * route, which the monitors and the deploy checks read (docs/operations/monitors.md).
  */
 export function directRoute(route: DirectRoute, options: DirectRouteOptions): DirectRoute {
-  const accessLog = options.accessLog ?? {};
+  const logRequest = requestLogging(options.logger, options.accessLog ?? {});
   return {
     path: route.path,
     handle: (req, res, next) => {
@@ -41,7 +41,7 @@ export function directRoute(route: DirectRoute, options: DirectRouteOptions): Di
       req.url = shown;
       for (const name of options.headers.remove) res.removeHeader(name);
       for (const [name, value] of options.headers.set) res.setHeader(name, value);
-      logRequest(options.logger, accessLog, req, res, shown);
+      logRequest(req, res, shown);
       route.handle(req, res, next);
     },
   };
