@@ -21,6 +21,18 @@ const cpu = z.object({
   serviceBusiestProcess: z.number().nonnegative(),
   postgres: z.number().nonnegative(),
   loadGenerator: z.number().nonnegative(),
+  /**
+   * The service's cores by thread group (main thread, V8's helper threads, libuv's threadpool,
+   * other), when the phase ran one service process.
+   */
+  serviceThreads: z
+    .object({
+      main: z.number().nonnegative(),
+      v8Helpers: z.number().nonnegative(),
+      threadpool: z.number().nonnegative(),
+      other: z.number().nonnegative(),
+    })
+    .optional(),
   /** Share of the phase in which some task waited for a core (PSI cpu "some"), machine-wide. */
   cpuStall: z.number().min(0).max(1),
   /** Share of the phase in which some task waited for I/O (PSI io "some"), machine-wide. */

@@ -3,7 +3,13 @@ import type { AlertTraffic } from './alert-traffic.js';
 import type { CpuShare, HttpRun, Persistence } from './bench-report.js';
 import type { LoadRun } from './load-run.js';
 import { summarise } from './percentiles.js';
-import { CpuMeter, cpuSeconds, postgresCpuSeconds, PressureMeter } from './process-stats.js';
+import {
+  CpuMeter,
+  cpuSeconds,
+  postgresCpuSeconds,
+  PressureMeter,
+  ThreadCpuMeter,
+} from './process-stats.js';
 
 /** The figures of one autocannon run in the report's shape. */
 export function httpRunFrom(run: LoadRun, connections: number): HttpRun {
@@ -65,15 +71,22 @@ export class PhaseCpu {
   private readonly cpuStall = new PressureMeter('cpu');
   private readonly ioStall = new PressureMeter('io');
 
+  /** The threads of the service's process, when the phase has exactly one. */
+  private readonly serviceThreads: ThreadCpuMeter | undefined;
+
   /** `servicePids`: every process of the service in this phase (none for the database ceiling). */
   constructor(servicePids: readonly number[], postgresPort: number) {
     this.service = servicePids.map((pid) => new CpuMeter(() => cpuSeconds([pid])));
     this.postgres = new CpuMeter(() => postgresCpuSeconds(postgresPort));
+    const [only, ...more] = servicePids;
+    this.serviceThreads =
+      only !== undefined && more.length === 0 ? new ThreadCpuMeter(only) : undefined;
   }
 
   async start(): Promise<void> {
     await Promise.all([
       ...this.service.map((meter) => meter.start()),
+      this.serviceThreads?.start(),
       this.postgres.start(),
       this.generator.start(),
       this.cpuStall.start(),
@@ -82,16 +95,19 @@ export class PhaseCpu {
   }
 
   async stop(): Promise<CpuShare> {
-    const [services, postgres, loadGenerator, cpuStall, ioStall] = await Promise.all([
-      Promise.all(this.service.map((meter) => meter.stop())),
-      this.postgres.stop(),
-      this.generator.stop(),
-      this.cpuStall.stop(),
-      this.ioStall.stop(),
-    ]);
+    const [services, serviceThreads, postgres, loadGenerator, cpuStall, ioStall] =
+      await Promise.all([
+        Promise.all(this.service.map((meter) => meter.stop())),
+        this.serviceThreads?.stop(),
+        this.postgres.stop(),
+        this.generator.stop(),
+        this.cpuStall.stop(),
+        this.ioStall.stop(),
+      ]);
     return {
       service: services.reduce((sum, used) => sum + used, 0),
       serviceBusiestProcess: Math.max(0, ...services),
+      ...(serviceThreads === undefined ? {} : { serviceThreads }),
       postgres,
       loadGenerator,
       cpuStall,

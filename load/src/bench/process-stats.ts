@@ -97,6 +97,78 @@ async function postmasterPid(port: number): Promise<number | undefined> {
   return undefined;
 }
 
+/**
+ * The threads of one Node process, by what they do: the main thread runs JavaScript and the
+ * collector's main-thread work; V8's platform workers run parallel scavenges, concurrent marking
+ * and sweeping and optimizing compilation; libuv's threadpool runs file writes (the log), DNS
+ * lookups and crypto's async calls. Node names them (`V8Worker`, `DelayedTaskSche`,
+ * `libuv-worker`), and the kernel reports each in /proc/<pid>/task/<tid> (proc(5)).
+ */
+export const THREAD_GROUPS = ['main', 'v8Helpers', 'threadpool', 'other'] as const;
+export type ThreadGroup = (typeof THREAD_GROUPS)[number];
+export type ThreadCpu = Record<ThreadGroup, number>;
+
+export function threadGroup(pid: number, tid: number, name: string): ThreadGroup {
+  if (tid === pid) return 'main';
+  if (name.startsWith('V8') || name.startsWith('DelayedTask')) return 'v8Helpers';
+  if (name.startsWith('libuv-worker')) return 'threadpool';
+  return 'other';
+}
+
+/** CPU used so far by each group of a live process's threads, in seconds. */
+export async function threadCpuSeconds(pid: number): Promise<ThreadCpu> {
+  const used: ThreadCpu = { main: 0, v8Helpers: 0, threadpool: 0, other: 0 };
+  let tids: string[];
+  try {
+    tids = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return used;
+  }
+  for (const tid of tids) {
+    try {
+      const [name, text] = await Promise.all([
+        readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8'),
+        readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'),
+      ]);
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      used[threadGroup(pid, Number(tid), name.trim())] += seconds;
+    } catch {
+      // The thread ended between the listing and the read; its time is in no group now.
+      continue;
+    }
+  }
+  return used;
+}
+
+/** CPU used by each group of one process's threads over an interval, in cores. */
+export class ThreadCpuMeter {
+  private startCpu: ThreadCpu | undefined;
+  private startWall = 0;
+
+  constructor(private readonly pid: number) {}
+
+  async start(): Promise<void> {
+    this.startCpu = await threadCpuSeconds(this.pid);
+    this.startWall = performance.now();
+  }
+
+  async stop(): Promise<ThreadCpu> {
+    const end = await threadCpuSeconds(this.pid);
+    const wall = (performance.now() - this.startWall) / 1000;
+    const cores = (group: ThreadGroup) =>
+      wall > 0 && this.startCpu !== undefined
+        ? Math.max(0, (end[group] - this.startCpu[group]) / wall)
+        : 0;
+    return {
+      main: cores('main'),
+      v8Helpers: cores('v8Helpers'),
+      threadpool: cores('threadpool'),
+      other: cores('other'),
+    };
+  }
+}
+
 /** CPU used by a group of processes over an interval, in cores (1.0 = one core fully busy). */
 export class CpuMeter {
   private startCpu = 0;

@@ -9,6 +9,8 @@ const COLOURS: Readonly<Record<Stage, string>> = {
   logging: '#9467bd',
   statement: '#8c564b',
   gc: '#e377c2',
+  v8Helpers: '#f7b6d2',
+  threadpool: '#bcbd22',
   other: '#7f7f7f',
 };
 const POSTGRES = '#17becf';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { STAGE_LABELS, STAGES, type StageSplit } from './stage-split.js';
+import type { ThreadCpu } from '../process-stats.js';
+import { STAGE_LABELS, STAGES, type Stage, type StageSplit } from './stage-split.js';
 
 /** What one webhook phase cost in CPU, per persisted alert and per delivery. */
 export const phaseCostSchema = z.object({
@@ -12,6 +13,15 @@ export const phaseCostSchema = z.object({
   postgresMsPerAlert: z.number().nonnegative(),
   serviceMsPerDelivery: z.number().nonnegative(),
   postgresMsPerDelivery: z.number().nonnegative(),
+  /** The service's CPU per alert by thread group, when the phase ran one service process. */
+  serviceThreadsMsPerAlert: z
+    .object({
+      main: z.number().nonnegative(),
+      v8Helpers: z.number().nonnegative(),
+      threadpool: z.number().nonnegative(),
+      other: z.number().nonnegative(),
+    })
+    .optional(),
 });
 export type PhaseCost = z.infer<typeof phaseCostSchema>;
 
@@ -47,6 +57,8 @@ export interface PhaseFigures {
   /** Cores used on average over the phase (1.0 = one core busy), as the CPU meters read them. */
   serviceCores: number;
   postgresCores: number;
+  /** The service's cores by thread group (process-stats.ts), when measured. */
+  serviceThreadCores?: ThreadCpu | undefined;
 }
 
 export function phaseCost(figures: PhaseFigures): PhaseCost {
@@ -54,6 +66,15 @@ export function phaseCost(figures: PhaseFigures): PhaseCost {
   const deliveries = Math.max(figures.persistedAlerts / figures.alertsPerDelivery, 1);
   const serviceMs = figures.serviceCores * figures.durationSeconds * 1000;
   const postgresMs = figures.postgresCores * figures.durationSeconds * 1000;
+  const threads = figures.serviceThreadCores;
+  // The process's CPU shared out as the kernel's per-thread counts share it: those are read a
+  // moment apart from the process's own figure and rounded to a tick per thread.
+  const threadTotal =
+    threads === undefined
+      ? 0
+      : threads.main + threads.v8Helpers + threads.threadpool + threads.other;
+  const perAlert = (cores: number) =>
+    threadTotal === 0 ? 0 : ((cores / threadTotal) * serviceMs) / alerts;
   return {
     phase: figures.phase,
     alertsPerDelivery: figures.alertsPerDelivery,
@@ -64,31 +85,54 @@ export function phaseCost(figures: PhaseFigures): PhaseCost {
     postgresMsPerAlert: postgresMs / alerts,
     serviceMsPerDelivery: serviceMs / deliveries,
     postgresMsPerDelivery: postgresMs / deliveries,
+    ...(threads === undefined || threadTotal === 0
+      ? {}
+      : {
+          serviceThreadsMsPerAlert: {
+            main: perAlert(threads.main),
+            v8Helpers: perAlert(threads.v8Helpers),
+            threadpool: perAlert(threads.threadpool),
+            other: perAlert(threads.other),
+          },
+        }),
   };
 }
 
 export const STAGE_ATTRIBUTION =
-  "The service's CPU per alert (from /proc, over the phase) is split in proportion to the V8 CPU " +
-  "profile's samples inside the phase's window. Each sample counts for the innermost frame on its " +
-  "stack that belongs to a stage: the service's own folders by path, libraries by package, Node's " +
-  'sockets as HTTP only when nothing further out names a stage; idle samples are left out. V8 ' +
-  'samples wall-clock time: a sample taken while the main thread waits for a core (a socket write ' +
-  'wakes the receiving process, which may take the core) counts for the write, so socket writes ' +
-  "(mostly the statement's) are overstated and the other stages understated.";
+  "The service's CPU per alert is read from /proc over the phase, per thread " +
+  "(/proc/<pid>/task): V8's helper threads (parallel scavenges, concurrent marking and sweeping, " +
+  "optimizing compilation) and libuv's threadpool (the log's file writes) are rows of their own. " +
+  "The main thread's CPU is split in proportion to the V8 CPU profile's samples inside the " +
+  "phase's window, which covers that thread only. Each sample counts for the innermost frame on " +
+  "its stack that belongs to a stage: the service's own folders by path, libraries by package, " +
+  "Node's sockets as HTTP only when nothing further out names a stage; idle samples are left " +
+  'out. V8 samples wall-clock time: a sample taken while the main thread waits for a core (a ' +
+  'socket write wakes the receiving process, which may take the core) counts for the write, so ' +
+  "socket writes (mostly the statement's) are overstated and the other stages understated. " +
+  "Without per-thread figures, the process's whole CPU is split by the samples.";
 
 /** The stage rows of one phase: its CPU per alert, shared out as the profile's samples are. */
 export function stageCost(cost: PhaseCost, split: StageSplit): StageCost {
+  const threads = cost.serviceThreadsMsPerAlert;
+  // The profile samples the main thread; the other threads' CPU is read per thread instead.
+  const sampledMs = threads?.main ?? cost.serviceMsPerAlert;
+  const measured: Partial<Record<Stage, number>> =
+    threads === undefined
+      ? {}
+      : { v8Helpers: threads.v8Helpers, threadpool: threads.threadpool, other: threads.other };
   return {
     phase: cost.phase,
     attribution: STAGE_ATTRIBUTION,
     sampledMs: split.totalMicros / 1000,
     rows: STAGES.map((stage) => {
-      const share = split.totalMicros === 0 ? 0 : split.micros[stage] / split.totalMicros;
+      const sampled =
+        split.totalMicros === 0 ? 0 : (split.micros[stage] / split.totalMicros) * sampledMs;
+      const msPerAlert = sampled + (measured[stage] ?? 0);
       return {
         stage,
         label: STAGE_LABELS[stage],
-        share,
-        msPerAlert: share * cost.serviceMsPerAlert,
+        share: cost.serviceMsPerAlert === 0 ? 0 : Math.min(1, msPerAlert / cost.serviceMsPerAlert),
+        msPerAlert,
       };
     }),
   };

@@ -27,6 +27,7 @@ export async function costTableOf(
       persistedAlerts: phase.run.persistence.rows,
       serviceCores: phase.run.cpu.service,
       postgresCores: phase.run.cpu.postgres,
+      serviceThreadCores: phase.run.cpu.serviceThreads,
     }),
   );
   if (profilePath === undefined) return { phases: costs, stages: [] };

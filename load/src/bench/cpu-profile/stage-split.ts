@@ -29,9 +29,14 @@ export const STAGES = [
   'logging',
   'statement',
   'gc',
+  'v8Helpers',
+  'threadpool',
   'other',
 ] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** The stages named by code on the main thread's stacks; the rest have no frame of their own. */
+type CodeStage = Exclude<Stage, 'gc' | 'v8Helpers' | 'threadpool' | 'other'>;
 
 export const STAGE_LABELS: Readonly<Record<Stage, string>> = {
   http: 'HTTP parsing and Express',
@@ -40,13 +45,15 @@ export const STAGE_LABELS: Readonly<Record<Stage, string>> = {
   masking: 'card masking',
   logging: 'logging and metrics',
   statement: 'building and sending the statement',
-  gc: 'garbage collection',
+  gc: 'garbage collection on the main thread',
+  v8Helpers: "V8's helper threads (parallel and concurrent GC, compilation)",
+  threadpool: "libuv's threadpool (the log's file writes)",
   other: 'other (timers, event loop, unattributed)',
 };
 
 // Where each stage's code lives: the service's and contracts' own files by path, libraries by
 // package name. Checked in this order, so card masking wins over the rest of contracts.
-const OWN_FILES: readonly { stage: Exclude<Stage, 'gc' | 'other'>; paths: readonly string[] }[] = [
+const OWN_FILES: readonly { stage: CodeStage; paths: readonly string[] }[] = [
   { stage: 'authentication', paths: ['/service/dist/alerts/authentication/'] },
   {
     stage: 'masking',
@@ -73,7 +80,7 @@ const OWN_FILES: readonly { stage: Exclude<Stage, 'gc' | 'other'>; paths: readon
   { stage: 'http', paths: ['/service/dist/platform/http/', '/service/dist/app.js'] },
 ];
 
-const PACKAGES: Readonly<Record<string, Exclude<Stage, 'gc' | 'other'>>> = Object.fromEntries([
+const PACKAGES: Readonly<Record<string, CodeStage>> = Object.fromEntries([
   ...[
     'pino',
     'pino-std-serializers',
