@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { costTableSchema } from './cpu-profile/cost-table.js';
+import { costTableSchema, threadGroupsSchema } from './cpu-profile/cost-table.js';
 
 /** The JSON report of one bench run; the Markdown report and the smoke test read the same. */
 
@@ -25,14 +25,7 @@ const cpu = z.object({
    * The service's cores by thread group (main thread, V8's helper threads, libuv's threadpool,
    * other), when the phase ran one service process.
    */
-  serviceThreads: z
-    .object({
-      main: z.number().nonnegative(),
-      v8Helpers: z.number().nonnegative(),
-      threadpool: z.number().nonnegative(),
-      other: z.number().nonnegative(),
-    })
-    .optional(),
+  serviceThreads: threadGroupsSchema.optional(),
   /** Share of the phase in which some task waited for a core (PSI cpu "some"), machine-wide. */
   cpuStall: z.number().min(0).max(1),
   /** Share of the phase in which some task waited for I/O (PSI io "some"), machine-wide. */

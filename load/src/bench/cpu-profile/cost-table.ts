@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { ThreadCpu } from '../process-stats.js';
 import { STAGE_LABELS, STAGES, type Stage, type StageSplit } from './stage-split.js';
 
+/** A figure for each group of the service's threads (process-stats.ts, THREAD_GROUPS). */
+export const threadGroupsSchema = z.object({
+  main: z.number().nonnegative(),
+  v8Helpers: z.number().nonnegative(),
+  threadpool: z.number().nonnegative(),
+  other: z.number().nonnegative(),
+});
+
 /** What one webhook phase cost in CPU, per persisted alert and per delivery. */
 export const phaseCostSchema = z.object({
   phase: z.string(),
@@ -14,14 +22,7 @@ export const phaseCostSchema = z.object({
   serviceMsPerDelivery: z.number().nonnegative(),
   postgresMsPerDelivery: z.number().nonnegative(),
   /** The service's CPU per alert by thread group, when the phase ran one service process. */
-  serviceThreadsMsPerAlert: z
-    .object({
-      main: z.number().nonnegative(),
-      v8Helpers: z.number().nonnegative(),
-      threadpool: z.number().nonnegative(),
-      other: z.number().nonnegative(),
-    })
-    .optional(),
+  serviceThreadsMsPerAlert: threadGroupsSchema.optional(),
 });
 export type PhaseCost = z.infer<typeof phaseCostSchema>;
 
