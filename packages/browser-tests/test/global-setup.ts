@@ -8,7 +8,7 @@ const setupPostgres = postgresGlobalSetup({
   migrate: (url) => migrateDatabase(url).then(() => undefined),
 });
 
-export default async function setup(...args: Parameters<typeof setupPostgres>) {
-  await ensureChromium();
+export default function setup(...args: Parameters<typeof setupPostgres>) {
+  ensureChromium();
   return setupPostgres(...args);
 }

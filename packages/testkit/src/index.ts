@@ -23,7 +23,6 @@ export {
   type ResetShareOptions,
   type TcpFaultProxy,
 } from './faults/tcp-fault-proxy.js';
-export { aptInstall, dpkgWasInterrupted } from './debian/apt-install.js';
 export { findFreePort } from './postgres/free-port.js';
 export * from './postgres/admin-client.js';
 export * from './postgres/databases.js';

@@ -1,6 +1,6 @@
 /* eslint-disable security/detect-non-literal-fs-filename -- the browser's path and the report folder */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { aptInstall } from '@mastercom/testkit';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (package `chromium`); CHROMIUM_PATH points elsewhere on other machines. */
@@ -26,7 +26,7 @@ const CHROMIUM_ARGS = [
  * Installs Debian's Chromium when it is missing and this process may (root with apt-get), as the
  * test stage does on a fresh agent; otherwise says what to install.
  */
-export async function ensureChromium(log: (line: string) => void = console.log): Promise<void> {
+export function ensureChromium(log: (line: string) => void = console.log): void {
   if (existsSync(CHROMIUM_PATH)) return;
   const root = process.getuid?.() === 0;
   if (!root || !existsSync('/usr/bin/apt-get')) {
@@ -35,8 +35,9 @@ export async function ensureChromium(log: (line: string) => void = console.log):
     );
   }
   log('browser: installing chromium with apt-get');
-  await aptInstall(['chromium'], (line) => {
-    log(`browser: ${line}`);
+  execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
 

@@ -5,8 +5,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { aptInstall } from '@mastercom/testkit';
-import { onPath, runCommand, tryCommand } from '../process/run-command.js';
+import { CommandError, onPath, runCommand, tryCommand } from '../process/run-command.js';
 import { withRequiredSettings } from './containers-conf.js';
 import { askDockerApi, type DockerApiAnswer } from './docker-api.js';
 
@@ -71,10 +70,34 @@ export async function installPodman(log: (line: string) => void): Promise<Podman
       }
     }
     log(`installing ${missing.join(' ')} with apt-get`);
-    await aptInstall(missing, log);
+    // Another install on the machine (a second checkout's stage) holds dpkg's lock for a while.
+    const install = () =>
+      tryCommand(
+        'apt-get',
+        ['install', '--yes', '--quiet', '--option', 'DPkg::Lock::Timeout=300', ...missing],
+        { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+      );
+    let installed = await install();
+    if (installed.status !== 0 && dpkgWasInterrupted(installed.stderr)) {
+      // An earlier run was stopped mid-install (Turbo ends a stage's tasks when one fails); apt
+      // refuses to go on until dpkg finishes what it had started.
+      log('finishing the install an earlier run left half done (dpkg --configure -a)');
+      await runCommand('dpkg', ['--configure', '-a'], {
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+      installed = await install();
+    }
+    if (installed.status !== 0) {
+      throw new CommandError(`apt-get install ${missing.join(' ')}`, installed);
+    }
   }
   await configurePodman(log);
   return { installed: true, newly: missing };
+}
+
+/** apt's refusal to install while an earlier dpkg run is unfinished (apt-get 2.6's own message). */
+export function dpkgWasInterrupted(stderr: string): boolean {
+  return stderr.includes("dpkg was interrupted, you must manually run 'dpkg --configure -a'");
 }
 
 async function missingPackages(names: readonly string[]): Promise<string[]> {
