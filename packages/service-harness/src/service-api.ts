@@ -18,6 +18,19 @@ export interface ServiceClient {
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+/** The webhook answered a delivery with something other than 200: nothing was acknowledged. */
+export class WebhookRefusal extends Error {
+  constructor(
+    readonly status: number,
+    /** `Retry-After` in seconds, when the answer asked to deliver again later (503). */
+    readonly retryAfterSeconds: number | undefined,
+    body: string,
+  ) {
+    super(`webhook answered ${String(status)}: ${body}`);
+    this.name = 'WebhookRefusal';
+  }
+}
+
 export function serviceClient(options: {
   url: () => string;
   hmacSecret: string;
@@ -41,8 +54,14 @@ export function serviceClient(options: {
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const text = await response.text();
-        if (response.status !== 200)
-          throw new Error(`webhook answered ${response.status}: ${text}`);
+        if (response.status !== 200) {
+          const retryAfter = response.headers.get('retry-after');
+          throw new WebhookRefusal(
+            response.status,
+            retryAfter === null ? undefined : Number(retryAfter),
+            text,
+          );
+        }
         const ack = alertAcknowledgementSchema.parse(JSON.parse(text));
         const refused = ack.alertResponses.filter((item) => item.status !== 'SUCCESS');
         if (refused.length > 0 || ack.alertResponses.length !== batch.length) {
