@@ -28,9 +28,10 @@ interface StatFields {
   readonly reapedChildrenCpuSeconds: number;
 }
 
-async function stat(pid: number): Promise<StatFields | undefined> {
+/** A process's stat, or a thread's (`<pid>/task/<tid>`): the same fields (proc(5)). */
+async function stat(entry: number | string): Promise<StatFields | undefined> {
   try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const text = await readFile(`/proc/${entry}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces; fields are counted after it.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     // proc(5): utime, stime, cutime, cstime are fields 14-17, so 11-14 after the command name.
@@ -117,7 +118,7 @@ export function threadGroup(pid: number, tid: number, name: string): ThreadGroup
 
 /** CPU used so far by each group of a live process's threads, in seconds. */
 export async function threadCpuSeconds(pid: number): Promise<ThreadCpu> {
-  const used: ThreadCpu = { main: 0, v8Helpers: 0, threadpool: 0, other: 0 };
+  const used = groupsOf(() => 0);
   let tids: string[];
   try {
     tids = await readdir(`/proc/${pid}/task`);
@@ -125,25 +126,25 @@ export async function threadCpuSeconds(pid: number): Promise<ThreadCpu> {
     return used;
   }
   for (const tid of tids) {
-    try {
-      const [name, text] = await Promise.all([
-        readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8'),
-        readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'),
-      ]);
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-      used[threadGroup(pid, Number(tid), name.trim())] += seconds;
-    } catch {
-      // The thread ended between the listing and the read; its time is in no group now.
-      continue;
-    }
+    const [name, fields] = await Promise.all([
+      readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').catch(() => undefined),
+      stat(`${pid}/task/${tid}`),
+    ]);
+    // A thread that ended between the listing and the reads is in no group now.
+    if (name === undefined || fields === undefined) continue;
+    used[threadGroup(pid, Number(tid), name.trim())] += fields.cpuSeconds;
   }
   return used;
 }
 
+/** A figure for each thread group. */
+function groupsOf(figure: (group: ThreadGroup) => number): ThreadCpu {
+  return Object.fromEntries(THREAD_GROUPS.map((group) => [group, figure(group)])) as ThreadCpu;
+}
+
 /** CPU used by each group of one process's threads over an interval, in cores. */
 export class ThreadCpuMeter {
-  private startCpu: ThreadCpu | undefined;
+  private startCpu = groupsOf(() => 0);
   private startWall = 0;
 
   constructor(private readonly pid: number) {}
@@ -156,16 +157,9 @@ export class ThreadCpuMeter {
   async stop(): Promise<ThreadCpu> {
     const end = await threadCpuSeconds(this.pid);
     const wall = (performance.now() - this.startWall) / 1000;
-    const cores = (group: ThreadGroup) =>
-      wall > 0 && this.startCpu !== undefined
-        ? Math.max(0, (end[group] - this.startCpu[group]) / wall)
-        : 0;
-    return {
-      main: cores('main'),
-      v8Helpers: cores('v8Helpers'),
-      threadpool: cores('threadpool'),
-      other: cores('other'),
-    };
+    return groupsOf((group) =>
+      wall > 0 ? Math.max(0, (end[group] - this.startCpu[group]) / wall) : 0,
+    );
   }
 }
 

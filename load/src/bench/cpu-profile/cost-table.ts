@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import type { ThreadCpu } from '../process-stats.js';
+import { THREAD_GROUPS, type ThreadCpu } from '../process-stats.js';
 import { STAGE_LABELS, STAGES, type Stage, type StageSplit } from './stage-split.js';
 
 /** A figure for each group of the service's threads (process-stats.ts, THREAD_GROUPS). */
-export const threadGroupsSchema = z.object({
-  main: z.number().nonnegative(),
-  v8Helpers: z.number().nonnegative(),
-  threadpool: z.number().nonnegative(),
-  other: z.number().nonnegative(),
-});
+export const threadGroupsSchema = z.record(z.enum(THREAD_GROUPS), z.number().nonnegative());
 
 /** What one webhook phase cost in CPU, per persisted alert and per delivery. */
 export const phaseCostSchema = z.object({
@@ -71,11 +66,7 @@ export function phaseCost(figures: PhaseFigures): PhaseCost {
   // The process's CPU shared out as the kernel's per-thread counts share it: those are read a
   // moment apart from the process's own figure and rounded to a tick per thread.
   const threadTotal =
-    threads === undefined
-      ? 0
-      : threads.main + threads.v8Helpers + threads.threadpool + threads.other;
-  const perAlert = (cores: number) =>
-    threadTotal === 0 ? 0 : ((cores / threadTotal) * serviceMs) / alerts;
+    threads === undefined ? 0 : THREAD_GROUPS.reduce((sum, group) => sum + threads[group], 0);
   return {
     phase: figures.phase,
     alertsPerDelivery: figures.alertsPerDelivery,
@@ -89,12 +80,12 @@ export function phaseCost(figures: PhaseFigures): PhaseCost {
     ...(threads === undefined || threadTotal === 0
       ? {}
       : {
-          serviceThreadsMsPerAlert: {
-            main: perAlert(threads.main),
-            v8Helpers: perAlert(threads.v8Helpers),
-            threadpool: perAlert(threads.threadpool),
-            other: perAlert(threads.other),
-          },
+          serviceThreadsMsPerAlert: Object.fromEntries(
+            THREAD_GROUPS.map((group) => [
+              group,
+              ((threads[group] / threadTotal) * serviceMs) / alerts,
+            ]),
+          ) as ThreadCpu,
         }),
   };
 }

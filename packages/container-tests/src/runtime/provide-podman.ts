@@ -70,21 +70,20 @@ export async function installPodman(log: (line: string) => void): Promise<Podman
       }
     }
     log(`installing ${missing.join(' ')} with apt-get`);
+    const noninteractive = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
     // Another install on the machine (a second checkout's stage) holds dpkg's lock for a while.
     const install = () =>
       tryCommand(
         'apt-get',
         ['install', '--yes', '--quiet', '--option', 'DPkg::Lock::Timeout=300', ...missing],
-        { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+        noninteractive,
       );
     let installed = await install();
     if (installed.status !== 0 && dpkgWasInterrupted(installed.stderr)) {
       // An earlier run was stopped mid-install (Turbo ends a stage's tasks when one fails); apt
       // refuses to go on until dpkg finishes what it had started.
       log('finishing the install an earlier run left half done (dpkg --configure -a)');
-      await runCommand('dpkg', ['--configure', '-a'], {
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
+      await runCommand('dpkg', ['--configure', '-a'], noninteractive);
       installed = await install();
     }
     if (installed.status !== 0) {

@@ -12,8 +12,6 @@ import {
 import type { OutcomeSender, SendResult } from './outcome-sender.js';
 import { retryDelayMs } from './retry-backoff.js';
 
-const ALREADY_HELD = 'Ethoca already held this outcome';
-
 export interface OutcomeDispatcherOptions {
   /** At most 25 outcomes per Outcome API call. */
   batchSize: number;
@@ -141,6 +139,7 @@ export class OutcomeDispatcher {
     }
 
     const sent: { alertId: string; reason: string }[] = [];
+    let resent = 0;
     for (const claimed of batch) {
       if (result.kind === 'rejected') {
         await this.#fail(claimed, 'FAILED', result.reason);
@@ -153,18 +152,17 @@ export class OutcomeDispatcher {
       const answer = result.results.get(claimed.alertId);
       if (answer === undefined) {
         await this.#retry(claimed, 'Ethoca did not answer for this alert', now);
-      } else if (answer.status === 'SUCCESS' || answer.alreadyRecorded) {
-        sent.push({
-          alertId: claimed.alertId,
-          reason: answer.status === 'SUCCESS' ? 'Ethoca accepted the outcome' : ALREADY_HELD,
-        });
+      } else if (answer.status === 'SUCCESS') {
+        sent.push({ alertId: claimed.alertId, reason: 'Ethoca accepted the outcome' });
+      } else if (answer.alreadyRecorded) {
+        resent += 1;
+        sent.push({ alertId: claimed.alertId, reason: 'Ethoca already held this outcome' });
       } else if (answer.recoverable) {
         await this.#retry(claimed, answer.description, now);
       } else {
         await this.#fail(claimed, 'FAILED', answer.description);
       }
     }
-    const resent = sent.filter((entry) => entry.reason === ALREADY_HELD).length;
     if (resent > 0) {
       // Expected after a crash or a lost answer; routine ones mean calls outlive their lease.
       this.deps.logger.warn({ outcomes: resent }, 'Ethoca already held outcomes sent again');
