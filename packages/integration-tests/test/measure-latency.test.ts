@@ -17,7 +17,7 @@ const RATE_PER_SECOND = 200;
 const DURATION_SECONDS = 5;
 const ALERTS_PER_DELIVERY = 10;
 const TOTAL = RATE_PER_SECOND * DURATION_SECONDS;
-/** Tries per delivery: a 503 asks for the delivery again after Retry-After, as Ethoca would. */
+/** Tries per delivery: a 503 asks for the delivery again after Retry-After. */
 const MAX_TRIES = 3;
 
 const h = useHarness();
@@ -52,7 +52,9 @@ describe(`${String(RATE_PER_SECOND)} alerts/s for ${String(DURATION_SECONDS)} s`
     // Each delivery leaves at its scheduled instant without waiting for earlier ones to be
     // answered; a slow acknowledgement must not lower the offered rate.
     // A 503 stores nothing and asks for the delivery again after Retry-After: on a machine busy
-    // with other suites the database can be slow enough for that, and Ethoca would deliver again.
+    // with other suites the database can be slow enough for that. Ethoca publishes no retry policy
+    // for its pushes; the service is built for at-least-once delivery (reference §2.5, as in
+    // contracts/src/slo.ts), which this sender plays.
     // Every refusal is counted and reported; any other answer fails the test at once.
     let refused = 0;
     const deliver = async (alerts: EthocaAlert[]): Promise<void> => {
