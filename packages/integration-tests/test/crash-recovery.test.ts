@@ -15,6 +15,16 @@ let service: ServiceProcess;
  */
 const RECOVERY_TIMEOUT_MS = 60_000;
 
+/** How long a scenario may wait for its first request at a fake before it kills the service. */
+const FIRST_REQUEST_TIMEOUT_MS = 20_000;
+
+/**
+ * A scenario's hook waits for a first request, a restart (the harness allows 30 s to be ready)
+ * and the recovery, plus its own deliveries and the kill. Its limit covers them all, so a wait
+ * that overruns fails with what it saw and the service's output rather than a bare hook timeout.
+ */
+const SCENARIO_HOOK_TIMEOUT_MS = FIRST_REQUEST_TIMEOUT_MS + 30_000 + RECOVERY_TIMEOUT_MS + 30_000;
+
 beforeAll(async () => {
   service = await h.startService('all');
 });
@@ -73,7 +83,11 @@ describe('kill -9 while outcome batches are in flight', () => {
             ? { done: true, value: undefined }
             : { done: false, state: { received: 0 } },
         ),
-      { timeoutMs: 20_000, intervalMs: 20, context: () => service.outputTail() },
+      {
+        timeoutMs: FIRST_REQUEST_TIMEOUT_MS,
+        intervalMs: 20,
+        context: () => service.outputTail(),
+      },
     );
     await service.kill('SIGKILL');
     inFlightAtKill = (await outcomeStates(ids)).IN_FLIGHT ?? 0;
@@ -83,7 +97,7 @@ describe('kill -9 while outcome batches are in flight', () => {
       timeoutMs: RECOVERY_TIMEOUT_MS,
       context: () => service.outputTail(),
     });
-  });
+  }, SCENARIO_HOOK_TIMEOUT_MS);
 
   it('was killed with outcomes claimed and unanswered', () => {
     expect(inFlightAtKill).toBeGreaterThan(0);
@@ -147,7 +161,11 @@ describe('kill -9 while refunds are in flight at the PSP', () => {
           count >= 4 ? { done: true, value: undefined } : { done: false, state: { count } },
         );
       },
-      { timeoutMs: 20_000, intervalMs: 20, context: () => service.outputTail() },
+      {
+        timeoutMs: FIRST_REQUEST_TIMEOUT_MS,
+        intervalMs: 20,
+        context: () => service.outputTail(),
+      },
     );
     await service.kill('SIGKILL');
     h.psp.state.faults.clear();
@@ -156,7 +174,7 @@ describe('kill -9 while refunds are in flight at the PSP', () => {
       timeoutMs: RECOVERY_TIMEOUT_MS,
       context: () => service.outputTail(),
     });
-  });
+  }, SCENARIO_HOOK_TIMEOUT_MS);
 
   it('creates at most one refund per alert at the PSP, asked again under the same key', () => {
     const requests = h.psp.state.received.filter(

@@ -44,7 +44,8 @@ describe('an Outcome API that errors, throttles, stalls and drops connections', 
       context: () => service.outputTail(),
     });
     faults.clear();
-  });
+    // Its two requests (15 s each at most) and the wait: a wait that overruns reports its state.
+  }, 45_000 + 30_000);
 
   it('met every kind of fault', () => {
     const kinds = new Set(h.ethoca.state.received.map((request) => request.fault ?? 'none'));
