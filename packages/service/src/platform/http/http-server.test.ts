@@ -90,6 +90,8 @@ describe('drainServer', () => {
     expect(refused).toBe('ECONNREFUSED');
     expect(await connection.ended).toBe('closed');
     expect(answered(connection.responses())).toBe(1);
+    // Closed by its answer, which was under way when the drain began, not by keep-alive's timeout.
+    expect(connection.responses()).toMatch(/\r\nconnection: close\r\n/i);
     expect(await drained).toBe(true);
   });
 

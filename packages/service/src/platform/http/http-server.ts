@@ -1,9 +1,9 @@
 import {
   createServer as createPlainServer,
+  ServerResponse,
   type IncomingMessage,
   type RequestListener,
   type Server,
-  type ServerResponse,
 } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import {
@@ -28,16 +28,19 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   // 30 s by default, so a slow-header socket could live for headersTimeout + 30 s. Sweeping at a
   // tenth of the headers timeout (between 100 ms and 1 s) closes it within about 1.1 times the
   // configured timeout; a sweep only walks the open connections, which is cheap.
-  const timing = {
+  const drain: DrainState = { draining: false };
+  const settings = {
     connectionsCheckingInterval: Math.max(
       100,
       Math.min(1000, Math.floor(options.headersTimeoutMs / 10)),
     ),
+    ServerResponse: responseClosingOnDrain(drain),
   };
   const server =
     tls === undefined
-      ? createPlainServer(timing, listener)
-      : createHttpsServer({ ...timing, ...tls }, listener);
+      ? createPlainServer(settings, listener)
+      : createHttpsServer({ ...settings, ...tls }, listener);
+  drainStates.set(server, drain);
   // Slow-header (slowloris) sockets are cut after headersTimeout; whole requests after
   // requestTimeout, which stays inside Ethoca's 30 s acknowledgement budget.
   server.headersTimeout = options.headersTimeoutMs;
@@ -48,43 +51,54 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   );
   server.requestTimeout = options.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
-  trackOpenResponses(server);
   return server;
 }
 
-/**
- * Per server, the responses not finished yet and whether a drain has begun: once it has, every
- * response still to be sent, those already under way included, says `Connection: close`.
- */
-interface ResponseTracking {
-  readonly open: Set<ServerResponse>;
+/** Whether a server's drain has begun; its responses read it as they send their headers. */
+interface DrainState {
   draining: boolean;
 }
-const responseTracking = new WeakMap<Server, ResponseTracking>();
+const drainStates = new WeakMap<Server, DrainState>();
 
-function closeAfter(response: ServerResponse): void {
-  if (!response.headersSent) response.setHeader('connection', 'close');
-}
-
-function trackOpenResponses(server: Server): ResponseTracking {
-  const tracking: ResponseTracking = { open: new Set(), draining: false };
-  responseTracking.set(server, tracking);
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    if (tracking.draining) closeAfter(response);
-    tracking.open.add(response);
-    response.once('close', () => tracking.open.delete(response));
-  });
-  return tracking;
+/**
+ * The server's response class (Node's `ServerResponse` option,
+ * https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener): once a drain has
+ * begun, every response that has not sent its headers yet, those already under way included,
+ * says `Connection: close`. Node sends headers through `writeHead`, implicitly too.
+ *
+ * It replaces a set of open responses, added to and deleted from on every request. That set lived
+ * in the old generation and V8 rehashed it as it churned, and the young responses it had pointed
+ * to outlived their requests until the next full collection: under load the web process kept
+ * 2.2-2.9 MB alive at each scavenge and promoted nearly all of it at the next (decision 0004).
+ */
+function responseClosingOnDrain(drain: DrainState): typeof ServerResponse {
+  return class ResponseClosingOnDrain<
+    Request extends IncomingMessage = IncomingMessage,
+  > extends ServerResponse<Request> {
+    override writeHead(statusCode: number, ...rest: unknown[]): this {
+      if (drain.draining && !this.headersSent) this.setHeader('connection', 'close');
+      return (super.writeHead as (statusCode: number, ...rest: unknown[]) => this)(
+        statusCode,
+        ...rest,
+      );
+    }
+  };
 }
 
 /**
  * Starts ending every connection after its next answer. A server not made by createHttpServer
- * is tracked from now on, so only its answers still to come are marked.
+ * has no response class that reads the drain, so only its answers to requests still to come are
+ * marked.
  */
 function closeConnectionsAfterTheirAnswers(server: Server): void {
-  const tracking = responseTracking.get(server) ?? trackOpenResponses(server);
-  tracking.draining = true;
-  for (const response of tracking.open) closeAfter(response);
+  const drain = drainStates.get(server);
+  if (drain !== undefined) {
+    drain.draining = true;
+    return;
+  }
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+  });
 }
 
 /**
