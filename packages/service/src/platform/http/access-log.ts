@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import { requestId } from './request-id.js';
@@ -19,6 +19,31 @@ interface RequestLine {
   url: string | undefined;
   remoteAddress: string | undefined;
 }
+
+/** What `req.log` is made from, kept on each request the access log has seen. */
+const REQUEST_LOGGER = Symbol.for('mastercom.accessLog.logger');
+const REQUEST_LINE = Symbol.for('mastercom.accessLog.line');
+const BOUND_LOGGER = Symbol.for('mastercom.accessLog.boundLogger');
+
+interface LoggedRequest extends IncomingMessage {
+  [REQUEST_LOGGER]?: Logger;
+  [REQUEST_LINE]?: RequestLine;
+  [BOUND_LOGGER]?: Logger;
+}
+
+// `req.log` comes from one getter on the prototype, for every request the access log has seen.
+// A getter defined on each request gave each one a hidden class of its own, which V8 keeps in the
+// transitions of the class before it; the scavenger then kept every such request, through the
+// getter's closure, until the next full collection, and promoted it (decision 0004). The symbols
+// are global ones so that two copies of this module agree on them.
+Object.defineProperty(IncomingMessage.prototype, 'log', {
+  configurable: true,
+  get(this: LoggedRequest): Logger | undefined {
+    const logger = this[REQUEST_LOGGER];
+    if (logger === undefined) return undefined;
+    return (this[BOUND_LOGGER] ??= logger.child({ req: this[REQUEST_LINE] }));
+  },
+});
 
 export interface AccessLogOptions {
   /** Successful requests that would drown the log (readiness probes) are not logged. */
@@ -65,11 +90,9 @@ export function requestLogging(logger: Logger, options: AccessLogOptions): LogRe
       remoteAddress: req.socket.remoteAddress,
     };
     req.id = line.id;
-    let bound: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get: () => (bound ??= logger.child({ req: line })),
-    });
+    const logged: LoggedRequest = req;
+    logged[REQUEST_LOGGER] = logger;
+    logged[REQUEST_LINE] = line;
     res.once('close', () => {
       writeLine(lines, options, line, res, performance.now() - started);
     });
