@@ -30,10 +30,16 @@ export function readBodyBounded(
   limit: number,
   whenRead: (error: RequestBodyError | undefined, body: Buffer) => void,
 ): void {
-  // The stream's events fire in the socket's async context, not the request handler's: bound to
+  // The stream's events fire in the socket's async context, not the request handler's: run in
   // the caller's context, what runs after the read stays part of the request (dd-trace keeps the
-  // request's span in that context, so the ingest's queries stay below it).
-  const done = AsyncResource.bind(whenRead);
+  // request's span in that context, so the ingest's queries stay below it). Not with
+  // `AsyncResource.bind`: Node's bind defines an accessor with closures of its own on every bound
+  // function (`asyncResource`, lib/async_hooks.js), so each one gets a hidden class of its own that
+  // V8's scavenger kept, with the request it closed over, until a full collection (decision 0004).
+  const resource = new AsyncResource('readBodyBounded');
+  const done = (error: RequestBodyError | undefined, body: Buffer) => {
+    resource.runInAsyncScope(whenRead, undefined, error, body);
+  };
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity') {
     done(bodyError('encoding.unsupported', 415), EMPTY);
