@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -93,6 +94,33 @@ function chunked(data: Buffer): Buffer {
 const statusOf = (text: string) => /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
 
 describe('readBodyBounded', () => {
+  it("calls back in the handler's async context, not the socket's that delivered the body", async () => {
+    // dd-trace keeps the request's span in that context, so the ingest's queries stay below it.
+    const context = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    let handled = false;
+    const server = createServer((req, res) => {
+      handled = true;
+      context.run('the request handler', () => {
+        readBodyBounded(req, LIMIT, () => {
+          seen.push(context.getStore());
+          sendJson(res, 200, {});
+        });
+      });
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const connection = await openConnection((server.address() as AddressInfo).port);
+    connection.socket.write(head({ 'content-length': '4' }));
+    // The body comes after the handler has run, so its bytes reach the reader from the socket's
+    // own events.
+    await expect.poll(() => handled).toBe(true);
+    connection.socket.write('body');
+    await expect.poll(() => statusOf(connection.received())).toBe('200');
+    expect(seen).toEqual(['the request handler']);
+  });
+
   it('gives the route the exact bytes of a body with a Content-Length', async () => {
     const harness = await startServer();
     const body = Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x00, 0xff, 0x7d]);
