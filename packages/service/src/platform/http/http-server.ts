@@ -67,9 +67,9 @@ const drainStates = new WeakMap<Server, DrainState>();
  * says `Connection: close`. Node sends headers through `writeHead`, implicitly too.
  *
  * It replaces a set of open responses, added to and deleted from on every request. That set lived
- * in the old generation and V8 rehashed it as it churned, and the young responses it had pointed
- * to outlived their requests until the next full collection: under load the web process kept
- * 2.2-2.9 MB alive at each scavenge and promoted nearly all of it at the next (decision 0004).
+ * in the old generation, and the young responses written into it outlived their requests until the
+ * next full collection: a bare Express route with only that set promoted 17-18 % of what it
+ * allocated, against 0.2 % without it (decision 0004).
  */
 function responseClosingOnDrain(drain: DrainState): typeof ServerResponse {
   return class ResponseClosingOnDrain<
