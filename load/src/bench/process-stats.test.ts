@@ -24,23 +24,34 @@ process.stdin.once('data', () => {
 process.stdin.resume();
 `;
 
+/**
+ * Runs `script` in a Node process and reads it with `read` before and after its work: the script
+ * starts the work on a line on stdin and says it is done with a line on stdout.
+ */
+async function readAroundWork<Reading>(
+  script: string,
+  read: (pid: number) => Promise<Reading>,
+): Promise<{ before: Reading; after: Reading }> {
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pid = child.pid ?? 0;
+    const before = await read(pid);
+    child.stdin.write('go\n');
+    await once(child.stdout, 'data');
+    return { before, after: await read(pid) };
+  } finally {
+    child.stdin.end();
+    await once(child, 'exit');
+  }
+}
+
 describe('cpuSecondsWithChildren', () => {
   it('keeps the CPU of a child that exited between two readings', async () => {
-    const parent = spawn(process.execPath, ['-e', PARENT], { stdio: ['pipe', 'pipe', 'inherit'] });
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const pid = parent.pid ?? 0;
-      const before = await cpuSecondsWithChildren(pid);
-      parent.stdin.write('go\n');
-      await once(parent.stdout, 'data');
-      const after = await cpuSecondsWithChildren(pid);
-      // The child burned 0.3 s of CPU and is gone: only the parent's reaped-children time
-      // still holds it.
-      expect(after - before).toBeGreaterThanOrEqual(0.25);
-    } finally {
-      parent.stdin.end();
-      await once(parent, 'exit');
-    }
+    const { before, after } = await readAroundWork(PARENT, cpuSecondsWithChildren);
+    // The child burned 0.3 s of CPU and is gone: only the parent's reaped-children time
+    // still holds it.
+    expect(after - before).toBeGreaterThanOrEqual(0.25);
   });
 });
 
@@ -64,24 +75,18 @@ process.stdin.resume();
 
 describe('threadCpuSeconds', () => {
   it("splits a process's CPU between its main thread and libuv's threadpool, as the kernel counts it", async () => {
-    const child = spawn(process.execPath, ['-e', THREADED], { stdio: ['pipe', 'pipe', 'inherit'] });
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const pid = child.pid ?? 0;
-      const before = await threadCpuSeconds(pid);
-      child.stdin.write('go\n');
-      await once(child.stdout, 'data');
-      const after = await threadCpuSeconds(pid);
-      const whole = await cpuSeconds([pid]);
-      expect(after.main - before.main, 'main thread').toBeGreaterThanOrEqual(0.25);
-      expect(after.threadpool - before.threadpool, 'threadpool').toBeGreaterThanOrEqual(0.1);
-      // Every thread is in one group: the groups add up to the process's own figure, within a
-      // clock tick per thread.
-      const groups = after.main + after.v8Helpers + after.threadpool + after.other;
-      expect(Math.abs(groups - whole)).toBeLessThanOrEqual(0.2);
-    } finally {
-      child.stdin.end();
-      await once(child, 'exit');
-    }
+    const { before, after } = await readAroundWork(THREADED, async (pid) => ({
+      threads: await threadCpuSeconds(pid),
+      whole: await cpuSeconds([pid]),
+    }));
+    expect(after.threads.main - before.threads.main, 'main thread').toBeGreaterThanOrEqual(0.25);
+    expect(
+      after.threads.threadpool - before.threads.threadpool,
+      'threadpool',
+    ).toBeGreaterThanOrEqual(0.1);
+    // Every thread is in one group: the groups add up to the process's own figure, within a
+    // clock tick per thread.
+    const { main, v8Helpers, threadpool, other } = after.threads;
+    expect(Math.abs(main + v8Helpers + threadpool + other - after.whole)).toBeLessThanOrEqual(0.2);
   });
 });

@@ -142,44 +142,53 @@ function groupsOf(figure: (group: ThreadGroup) => number): ThreadCpu {
   return Object.fromEntries(THREAD_GROUPS.map((group) => [group, figure(group)])) as ThreadCpu;
 }
 
-/** CPU used by each group of one process's threads over an interval, in cores. */
-export class ThreadCpuMeter {
-  private startCpu = groupsOf(() => 0);
-  private startWall = 0;
-
-  constructor(private readonly pid: number) {}
-
-  async start(): Promise<void> {
-    this.startCpu = await threadCpuSeconds(this.pid);
-    this.startWall = performance.now();
-  }
-
-  async stop(): Promise<ThreadCpu> {
-    const end = await threadCpuSeconds(this.pid);
-    const wall = (performance.now() - this.startWall) / 1000;
-    return groupsOf((group) =>
-      wall > 0 ? Math.max(0, (end[group] - this.startCpu[group]) / wall) : 0,
-    );
-  }
+/** Cores used over `wallSeconds` by `usedSeconds` of CPU (1.0 = one core fully busy). */
+function cores(usedSeconds: number, wallSeconds: number): number {
+  return wallSeconds > 0 ? Math.max(0, usedSeconds / wallSeconds) : 0;
 }
 
-/** CPU used by a group of processes over an interval, in cores (1.0 = one core fully busy). */
-export class CpuMeter {
-  private startCpu = 0;
+/**
+ * CPU used over an interval, from CPU time read at both ends: one figure, or one per group.
+ * `perCore` turns the two readings and the wall time between them into cores.
+ */
+class IntervalCpuMeter<Reading> {
   private startWall = 0;
 
-  /** `cpuSecondsSoFar`: the group's CPU time since it started, read at both ends. */
-  constructor(private readonly cpuSecondsSoFar: () => Promise<number>) {}
+  constructor(
+    private readonly cpuSecondsSoFar: () => Promise<Reading>,
+    private readonly perCore: (start: Reading, end: Reading, wallSeconds: number) => Reading,
+    /** The reading before `start`: no CPU used. */
+    private startCpu: Reading,
+  ) {}
 
   async start(): Promise<void> {
     this.startCpu = await this.cpuSecondsSoFar();
     this.startWall = performance.now();
   }
 
-  async stop(): Promise<number> {
-    const used = (await this.cpuSecondsSoFar()) - this.startCpu;
+  async stop(): Promise<Reading> {
+    const end = await this.cpuSecondsSoFar();
     const wall = (performance.now() - this.startWall) / 1000;
-    return wall > 0 ? Math.max(0, used / wall) : 0;
+    return this.perCore(this.startCpu, end, wall);
+  }
+}
+
+/** CPU used by a group of processes over an interval, in cores. */
+export class CpuMeter extends IntervalCpuMeter<number> {
+  /** `cpuSecondsSoFar`: the group's CPU time since it started, read at both ends. */
+  constructor(cpuSecondsSoFar: () => Promise<number>) {
+    super(cpuSecondsSoFar, (start, end, wall) => cores(end - start, wall), 0);
+  }
+}
+
+/** CPU used by each group of one process's threads over an interval, in cores. */
+export class ThreadCpuMeter extends IntervalCpuMeter<ThreadCpu> {
+  constructor(pid: number) {
+    super(
+      () => threadCpuSeconds(pid),
+      (start, end, wall) => groupsOf((group) => cores(end[group] - start[group], wall)),
+      groupsOf(() => 0),
+    );
   }
 }
 

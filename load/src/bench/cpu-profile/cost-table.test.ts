@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { costTableMarkdown, phaseCost, stageCost } from './cost-table.js';
-import { STAGES, type StageSplit } from './stage-split.js';
+import { STAGES, type Stage, type StageSplit } from './stage-split.js';
+
+/** A profile's split with the given microseconds per stage and none elsewhere. */
+function splitOf(stages: Partial<Record<Stage, number>>, samples: number): StageSplit {
+  const micros = Object.fromEntries(
+    STAGES.map((stage) => [stage, stages[stage] ?? 0]),
+  ) as StageSplit['micros'];
+  const totalMicros = STAGES.reduce((sum, stage) => sum + micros[stage], 0);
+  return { micros, totalMicros, samples };
+}
 
 describe('cost table', () => {
-  const cost = phaseCost({
+  const figures = {
     phase: 'throughput, 20 connections',
     alertsPerDelivery: 25,
     connections: 20,
@@ -11,7 +20,8 @@ describe('cost table', () => {
     persistedAlerts: 20_000,
     serviceCores: 0.9,
     postgresCores: 0.4,
-  });
+  };
+  const cost = phaseCost(figures);
 
   it('divides the phase CPU by the persisted alerts and by the deliveries', () => {
     expect(cost.persistedPerSecond).toBe(2000);
@@ -22,11 +32,7 @@ describe('cost table', () => {
   });
 
   it('shares the CPU per alert out as the profile shares its samples', () => {
-    const micros = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as StageSplit['micros'];
-    micros.http = 300;
-    micros.masking = 100;
-    micros.gc = 100;
-    const stages = stageCost(cost, { micros, totalMicros: 500, samples: 5 });
+    const stages = stageCost(cost, splitOf({ http: 300, masking: 100, gc: 100 }, 5));
     const byStage = Object.fromEntries(stages.rows.map((row) => [row.stage, row.msPerAlert]));
     expect(byStage.http).toBeCloseTo(0.27, 10);
     expect(byStage.masking).toBeCloseTo(0.09, 10);
@@ -41,22 +47,13 @@ describe('cost table', () => {
 
   it("splits the main thread's CPU by samples and shows the other threads' CPU as measured", () => {
     const threaded = phaseCost({
-      phase: 'throughput, 20 connections',
+      ...figures,
       alertsPerDelivery: 1,
-      connections: 20,
-      durationSeconds: 10,
-      persistedAlerts: 20_000,
-      serviceCores: 0.9,
-      postgresCores: 0.4,
       serviceThreadCores: { main: 0.6, v8Helpers: 0.2, threadpool: 0.06, other: 0.04 },
     });
     expect(threaded.serviceThreadsMsPerAlert?.v8Helpers).toBeCloseTo(0.1, 10);
-    const micros = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as StageSplit['micros'];
-    micros.http = 200;
-    micros.gc = 100;
-    micros.other = 100;
     const byStage = Object.fromEntries(
-      stageCost(threaded, { micros, totalMicros: 400, samples: 4 }).rows.map((row) => [
+      stageCost(threaded, splitOf({ http: 200, gc: 100, other: 100 }, 4)).rows.map((row) => [
         row.stage,
         row.msPerAlert,
       ]),

@@ -13,28 +13,24 @@ export const MAX_DELIVERY_DEPTH = 32;
  * walked, and the walk was 7 % of the webhook's allocations when it pushed a pair per value.
  */
 export function exceedsDepth(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const objects: object[] = [value];
-  const depths: number[] = [0];
+  const objects: object[] = [];
+  const depths: number[] = [];
+  const visit = (inner: unknown, depth: number) => {
+    if (typeof inner === 'object' && inner !== null) {
+      objects.push(inner);
+      depths.push(depth);
+    }
+  };
+  visit(value, 0);
   for (let current = objects.pop(); current !== undefined; current = objects.pop()) {
     const depth = depths.pop() ?? 0;
     if (depth >= limit) return true;
     if (Array.isArray(current)) {
-      for (const inner of current as unknown[]) {
-        if (typeof inner === 'object' && inner !== null) {
-          objects.push(inner);
-          depths.push(depth + 1);
-        }
-      }
+      for (const inner of current as unknown[]) visit(inner, depth + 1);
       continue;
     }
     for (const key in current) {
-      if (!Object.hasOwn(current, key)) continue;
-      const inner = (current as Record<string, unknown>)[key];
-      if (typeof inner === 'object' && inner !== null) {
-        objects.push(inner);
-        depths.push(depth + 1);
-      }
+      if (Object.hasOwn(current, key)) visit((current as Record<string, unknown>)[key], depth + 1);
     }
   }
   return false;
